@@ -1,0 +1,31 @@
+package dev.waworker.session;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A validated command from the backend for one number.
+ *
+ * @param correlationId the command message's {@code message_id} or {@code correlation_id}, echoed on the events
+ *                      it causes
+ */
+public record SessionCommand(Type type, long numberId, String phoneNumber, Optional<String> correlationId) {
+
+    public enum Type {
+        /** Start (or re-announce) the validation of a number: {@code create} and its alias {@code validate}. */
+        CREATE,
+        REGENERATE_QR,
+        CLOSE,
+        RECONNECT
+    }
+
+    public SessionCommand {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(phoneNumber, "phoneNumber");
+        Objects.requireNonNull(correlationId, "correlationId");
+    }
+
+    public String sessionId() {
+        return SessionIds.of(numberId, phoneNumber);
+    }
+}
