@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/types"
+)
+
+const (
+	// logoutTimeout bounds the unlink request to WhatsApp; the local deletion happens whatever its outcome.
+	logoutTimeout = 20 * time.Second
+	// pairPhoneTimeout bounds the request for a linking code.
+	pairPhoneTimeout = 30 * time.Second
+)
+
+// bridgeClient is one whatsmeow client for one backend number.
+type bridgeClient struct {
+	bridge      *Bridge
+	handle      int64
+	numberID    int64
+	phoneNumber string
+	wa          *whatsmeow.Client
+
+	mu sync.Mutex
+	// connecting is true while a connection attempt runs; cancelConnection ends the current connection's context.
+	connecting       bool
+	cancelConnection context.CancelFunc
+
+	closed atomic.Bool
+	// rejectedPhone is the account a pairing was refused for, reported once whatsmeow reports the refusal.
+	rejectedPhone atomic.Value
+}
+
+func newBridgeClient(b *Bridge, handle int64, spec clientSpec, device *store.Device) (*bridgeClient, error) {
+	c := &bridgeClient{bridge: b, handle: handle, numberID: spec.NumberID, phoneNumber: spec.PhoneNumber}
+	c.wa = whatsmeow.NewClient(device, b.logger(handle, spec.NumberID, "Client"))
+	if b.config.Proxy != "" {
+		if err := c.wa.SetProxyAddress(b.config.Proxy); err != nil {
+			return nil, fmt.Errorf("proxy %q: %w", b.config.Proxy, err)
+		}
+	}
+	if b.config.WebsocketURL != "" {
+		httpClient, err := redirectingHTTPClient(b.config.WebsocketURL)
+		if err != nil {
+			return nil, err
+		}
+		c.wa.SetPreLoginHTTPClient(httpClient)
+		c.wa.SetWebsocketHTTPClient(httpClient)
+	}
+	c.wa.PrePairCallback = c.acceptPairing
+	// whatsmeow retries a dropped connection by itself. We let it make its first, immediate attempt, then report
+	// a failure and stop it: the attempts and their backoff belong to the worker's session layer, which counts
+	// them against whatsapp.whatsmeow.connect-attempts.
+	c.wa.AutoReconnectHook = func(err error) bool {
+		c.emit("connect_failed", result{"reason": describeConnectError(err)})
+		return false
+	}
+	c.wa.AddEventHandler(c.onEvent)
+	return c, nil
+}
+
+// acceptPairing is whatsmeow's pre-pair hook: it refuses a scan by an account that is not the requested number,
+// before anything is linked or stored.
+func (c *bridgeClient) acceptPairing(jid types.JID, _, _ string) bool {
+	if digitsOf(jid.User) == digitsOf(c.phoneNumber) {
+		return true
+	}
+	c.rejectedPhone.Store("+" + jid.User)
+	return false
+}
+
+func digitsOf(phone string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, phone)
+}
+
+func (c *bridgeClient) emit(eventType string, fields result) {
+	if c.closed.Load() {
+		return
+	}
+	c.bridge.emit(c.handle, c.numberID, eventType, fields)
+}
+
+// connect starts a connection attempt and returns at once; the outcome arrives as events.
+func (c *bridgeClient) connect() (result, error) {
+	c.mu.Lock()
+	if c.closed.Load() {
+		c.mu.Unlock()
+		return nil, errors.New("the client is destroyed")
+	}
+	if c.connecting || c.wa.IsConnected() {
+		c.mu.Unlock()
+		return nil, errors.New("the client is already connecting or connected")
+	}
+	if c.cancelConnection != nil {
+		c.cancelConnection()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.connecting, c.cancelConnection = true, cancel
+	c.mu.Unlock()
+	go c.runConnect(ctx)
+	return nil, nil
+}
+
+func (c *bridgeClient) runConnect(ctx context.Context) {
+	defer func() {
+		c.mu.Lock()
+		c.connecting = false
+		c.mu.Unlock()
+		// This goroutine is ours, not a bridge call: a panic here would take the whole JVM down.
+		if recovered := recover(); recovered != nil {
+			c.bridge.emitLog(c.handle, c.numberID, levelError, "wabridge",
+				fmt.Sprintf("panic while connecting: %v\n%s", recovered, debug.Stack()))
+			c.emit("connect_failed", result{"reason": fmt.Sprintf("internal error: %v", recovered)})
+		}
+	}()
+	err := c.wa.ConnectContext(ctx)
+	if err != nil && ctx.Err() == nil {
+		c.emit("connect_failed", result{"reason": describeConnectError(err)})
+	}
+}
+
+// disconnect drops the connection (or the attempt in flight) and keeps the credentials.
+func (c *bridgeClient) disconnect() (result, error) {
+	c.mu.Lock()
+	if c.cancelConnection != nil {
+		// Cancelling first makes an attempt in flight give up at once instead of holding whatsmeow's socket lock.
+		c.cancelConnection()
+		c.cancelConnection = nil
+	}
+	c.mu.Unlock()
+	c.wa.Disconnect()
+	return nil, nil
+}
+
+// logout unlinks the device when it is connected, then deletes its credentials and our mapping in any case.
+func (c *bridgeClient) logout() (result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), logoutTimeout)
+	defer cancel()
+	unlinked := false
+	if c.wa.IsLoggedIn() {
+		if err := c.wa.Logout(ctx); err != nil {
+			c.bridge.emitLog(c.handle, c.numberID, levelWarn, "wabridge",
+				"unlinking the device failed, deleting it locally: "+err.Error())
+		} else {
+			unlinked = true
+		}
+	}
+	_, _ = c.disconnect()
+	if c.wa.Store.ID != nil {
+		if err := c.wa.Store.Delete(ctx); err != nil {
+			return nil, fmt.Errorf("deleting the device of number %d: %w", c.numberID, err)
+		}
+	}
+	store, err := c.bridge.openStoreOrFail()
+	if err != nil {
+		return nil, err
+	}
+	if err = store.deleteMapping(ctx, c.numberID); err != nil {
+		return nil, err
+	}
+	return result{"unlinked": unlinked}, nil
+}
+
+// pairPhone asks WhatsApp for an 8-character linking code for the phone number (the connection must be open).
+func (c *bridgeClient) pairPhone(phoneNumber string) (result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), pairPhoneTimeout)
+	defer cancel()
+	code, err := c.wa.PairPhone(ctx, phoneNumber, true, whatsmeow.PairClientChrome, "Chrome (Linux)")
+	if err != nil {
+		return nil, fmt.Errorf("asking WhatsApp for a linking code: %w", err)
+	}
+	return result{"code": code}, nil
+}
+
+// close disconnects and silences the client for good; its credentials stay in the store.
+func (c *bridgeClient) close() {
+	c.closed.Store(true)
+	_, _ = c.disconnect()
+	c.wa.RemoveEventHandlers()
+}

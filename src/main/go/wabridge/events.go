@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/types/events"
+)
+
+// onEvent is the client's whatsmeow event handler: it turns the events the worker acts on into bridge events.
+// Anything else (whatsmeow keeps adding event types) is passed on as "unhandled" with its Go type only.
+func (c *bridgeClient) onEvent(evt any) {
+	switch e := evt.(type) {
+	case *events.QR:
+		c.emit("qr", result{"codes": e.Codes})
+	case *events.PairSuccess:
+		c.onPairSuccess(e)
+	case *events.PairError:
+		c.onPairError(e)
+	case *events.Connected:
+		jid := c.wa.Store.GetJID()
+		c.emit("connected", result{"jid": jid.String(), "phoneNumber": "+" + jid.User})
+	case *events.LoggedOut:
+		c.forgetMapping()
+		c.emit("logged_out", result{"reason": e.Reason.String()})
+	case *events.StreamReplaced:
+		c.emit("stream_replaced", nil)
+	case *events.Disconnected:
+		c.emit("disconnected", result{"reason": "the connection to WhatsApp was closed"})
+	case *events.ConnectFailure:
+		c.emit("connect_failed", result{"reason": fmt.Sprintf("WhatsApp refused the connection: %s %s",
+			e.Reason.String(), e.Message)})
+	case *events.ClientOutdated:
+		c.emit("client_outdated", nil)
+	case *events.QRScannedWithoutMultidevice:
+		c.emit("scanned_without_multidevice", nil)
+	case *events.TemporaryBan:
+		c.emit("temporary_ban", result{"code": e.Code.String(), "expiresInSeconds": int64(e.Expire.Seconds())})
+	case *events.KeepAliveTimeout:
+		c.emit("keepalive_timeout", result{"errorCount": e.ErrorCount})
+	case *events.KeepAliveRestored:
+		c.emit("keepalive_restored", nil)
+	default:
+		c.emit("unhandled", result{"kind": fmt.Sprintf("%T", evt)})
+	}
+}
+
+func (c *bridgeClient) onPairSuccess(e *events.PairSuccess) {
+	store, err := c.bridge.openStoreOrFail()
+	if err == nil {
+		err = store.saveMapping(context.Background(),
+			numberDevice{NumberID: c.numberID, PhoneNumber: c.phoneNumber, JID: e.ID.String()})
+	}
+	if err != nil {
+		// Without the mapping a restart would not find this device: better to fail the pairing visibly now.
+		c.emit("pair_error", result{"reason": "the device was linked but could not be recorded: " + err.Error()})
+		return
+	}
+	c.emit("pair_success", result{"jid": e.ID.String(), "phoneNumber": "+" + e.ID.User, "platform": e.Platform})
+}
+
+func (c *bridgeClient) onPairError(e *events.PairError) {
+	if errors.Is(e.Error, whatsmeow.ErrPairRejectedLocally) {
+		if scanned, ok := c.rejectedPhone.Load().(string); ok {
+			c.emit("phone_mismatch", result{"scannedPhoneNumber": scanned})
+			return
+		}
+	}
+	c.emit("pair_error", result{"reason": e.Error.Error()})
+}
+
+func (c *bridgeClient) forgetMapping() {
+	store, err := c.bridge.openStoreOrFail()
+	if err == nil {
+		err = store.deleteMapping(context.Background(), c.numberID)
+	}
+	if err != nil {
+		c.bridge.emitLog(c.handle, c.numberID, levelWarn, "wabridge", err.Error())
+	}
+}
