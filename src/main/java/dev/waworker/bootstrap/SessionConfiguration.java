@@ -5,10 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.event.EventListener;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -66,11 +64,5 @@ public class SessionConfiguration {
                                   ExecutorService eventPublicationExecutor) {
         return new SessionManager(whatsApp, qrCodeRenderer, events, settings, clock, timers,
                 new SessionMetrics(meters), sessionLaneExecutor, eventPublicationExecutor);
-    }
-
-    /** Once everything is up (the broker included), linked devices from earlier runs reconnect. */
-    @EventListener(ApplicationReadyEvent.class)
-    void restoreStoredSessions(ApplicationReadyEvent ready) {
-        ready.getApplicationContext().getBean(SessionManager.class).restoreStoredSessions();
     }
 }
