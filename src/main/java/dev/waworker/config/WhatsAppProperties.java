@@ -1,6 +1,9 @@
 package dev.waworker.config;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -14,11 +17,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record WhatsAppProperties(
         @DefaultValue("simulated") ClientKind client,
         @DefaultValue Qr qr,
-        @DefaultValue Simulator simulator) {
+        @DefaultValue Simulator simulator,
+        @DefaultValue Whatsmeow whatsmeow) {
 
     public enum ClientKind {
         /** The in-process emulation of WhatsApp's linked-device pairing (dev, demo, tests). */
-        SIMULATED
+        SIMULATED,
+        /** The real WhatsApp, through whatsmeow in the native library libwabridge. */
+        WHATSMEOW
     }
 
     /** @param maxRetries how many times an expired QR is replaced before the validation gives up */
@@ -45,6 +51,80 @@ public record WhatsAppProperties(
             }
             if (refsPerConnection < 1) {
                 throw new IllegalArgumentException("whatsapp.simulator.refs-per-connection must be 1 or more");
+            }
+        }
+    }
+
+    /**
+     * {@code whatsapp.whatsmeow.*}: the real WhatsApp through whatsmeow.
+     *
+     * @param storeDsn        PostgreSQL DSN of the device store ({@code postgres://user:pass@host/db}); empty for
+     *                        the SQLite file {@code <worker.data-dir>/whatsmeow.db}
+     * @param proxy           {@code http://}, {@code https://} or {@code socks5://} URL every WhatsApp connection
+     *                        goes through; empty for none
+     * @param firstQrTtl      how long the first QR of a connection is shown; WhatsApp allows 60 s at most
+     * @param nextQrTtl       how long each following QR of the connection is shown; WhatsApp allows 20 s at most
+     * @param connectAttempts how many connection attempts in a row may fail before {@code CONNECT_FAILED}
+     * @param connectBackoff  the wait before the second attempt (it doubles for each further one)
+     * @param logLevel        the lowest level of whatsmeow's own log lines forwarded to the {@code whatsmeow}
+     *                        logger: DEBUG, INFO, WARN, ERROR or OFF
+     * @param websocketUrl    replaces WhatsApp's websocket address ({@code ws://host:port} or {@code wss://...});
+     *                        for tests against a local server, empty in production
+     */
+    public record Whatsmeow(
+            @DefaultValue("") String storeDsn,
+            @DefaultValue("") String proxy,
+            @DefaultValue("60s") Duration firstQrTtl,
+            @DefaultValue("20s") Duration nextQrTtl,
+            @DefaultValue("3") int connectAttempts,
+            @DefaultValue("2s") Duration connectBackoff,
+            @DefaultValue("INFO") String logLevel,
+            @DefaultValue("") String websocketUrl) {
+
+        /** The longest WhatsApp keeps the first ref of a connection valid. */
+        public static final Duration WHATSAPP_FIRST_QR_TTL = Duration.ofSeconds(60);
+        /** The longest WhatsApp keeps each following ref valid. */
+        public static final Duration WHATSAPP_NEXT_QR_TTL = Duration.ofSeconds(20);
+
+        private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARN", "ERROR", "OFF");
+        private static final Pattern PROXY_URL =
+                Pattern.compile("(?i)(https?|socks5)://\\S+");
+        private static final Pattern WEBSOCKET_URL =
+                Pattern.compile("(?i)wss?://\\S+");
+
+        public Whatsmeow {
+            storeDsn = storeDsn == null ? "" : storeDsn.strip();
+            proxy = proxy == null ? "" : proxy.strip();
+            websocketUrl = websocketUrl == null ? "" : websocketUrl.strip();
+            logLevel = logLevel == null ? "INFO" : logLevel.strip().toUpperCase(Locale.ROOT);
+            requireTtl("first-qr-ttl", firstQrTtl, WHATSAPP_FIRST_QR_TTL);
+            requireTtl("next-qr-ttl", nextQrTtl, WHATSAPP_NEXT_QR_TTL);
+            if (connectAttempts < 1) {
+                throw new IllegalArgumentException(
+                        "whatsapp.whatsmeow.connect-attempts must be 1 or more, was " + connectAttempts);
+            }
+            if (connectBackoff == null || connectBackoff.isNegative()) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow.connect-backoff must not be negative");
+            }
+            if (!LOG_LEVELS.contains(logLevel)) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow.log-level must be one of " + LOG_LEVELS
+                        + ", was " + logLevel);
+            }
+            if (!proxy.isEmpty() && !PROXY_URL.matcher(proxy).matches()) {
+                throw new IllegalArgumentException(
+                        "whatsapp.whatsmeow.proxy must be an http://, https:// or socks5:// URL, was " + proxy);
+            }
+            if (!websocketUrl.isEmpty() && !WEBSOCKET_URL.matcher(websocketUrl).matches()) {
+                throw new IllegalArgumentException(
+                        "whatsapp.whatsmeow.websocket-url must be a ws:// or wss:// URL, was " + websocketUrl);
+            }
+        }
+
+        /** A QR shown longer than WhatsApp keeps its ref valid would be scanned in vain. */
+        private static void requireTtl(String key, Duration ttl, Duration whatsAppMaximum) {
+            if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(whatsAppMaximum) > 0) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow." + key + " must be more than 0 and at most "
+                        + whatsAppMaximum.toSeconds() + "s (what WhatsApp allows), was " + ttl);
             }
         }
     }

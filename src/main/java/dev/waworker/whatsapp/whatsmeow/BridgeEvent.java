@@ -1,0 +1,27 @@
+package dev.waworker.whatsapp.whatsmeow;
+
+import dev.waworker.whatsapp.ClientEvent;
+
+/** One event of the bridge's queue, sorted by what the event pump does with it. */
+sealed interface BridgeEvent {
+
+    /** The client the event belongs to; 0 for the store's own events. */
+    long handle();
+
+    /** A change of the client's state: delivered to its listener. */
+    record ForClient(long handle, ClientEvent event) implements BridgeEvent {
+    }
+
+    /** One of whatsmeow's log lines: goes to the {@code whatsmeow} logger. */
+    record Log(long handle, long numberId, String level, String module, String message) implements BridgeEvent {
+    }
+
+    /**
+     * Something the session layer does not act on (keep-alive hiccups, whatsmeow event kinds we do not map):
+     * logged, never delivered.
+     *
+     * @param important whether an operator should see it at INFO rather than DEBUG
+     */
+    record Notice(long handle, long numberId, String description, boolean important) implements BridgeEvent {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.waworker.whatsapp.whatsmeow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real libwabridge.so, loaded from the class path as it is from the jar. */
+class WabridgeIT {
+
+    private final Wabridge bridge = new Wabridge();
+
+    @TempDir
+    Path dataDir;
+
+    @AfterEach
+    void closeStore() {
+        bridge.closeStore();
+    }
+
+    @Test
+    void itNamesTheWhatsmeowItWasBuiltWith() {
+        Wabridge.Version version = bridge.version();
+
+        assertThat(version.bridge()).isEqualTo("0.1.0");
+        assertThat(version.whatsmeow()).isEqualTo("v0.0.0-20251217143725-11cf47c62d32");
+        assertThat(version.go()).startsWith("go1.26");
+    }
+
+    @Test
+    void statsCountTheClients() {
+        bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
+        int before = bridge.stats().clients();
+
+        Wabridge.CreatedClient created = bridge.createClient(6, "+221771234567");
+
+        Wabridge.Stats stats = bridge.stats();
+        assertThat(stats.clients()).isEqualTo(before + 1);
+        assertThat(stats.goroutines()).isPositive();
+        assertThat(stats.heapAllocBytes()).isPositive();
+        assertThat(created.paired()).isFalse();
+        assertThat(created.jid()).isEmpty();
+    }
+
+    @Test
+    void anErrorAnswerBecomesAnExceptionThatSaysWhy() {
+        assertThatThrownBy(() -> bridge.createClient(6, "+221771234567"))
+                .isInstanceOf(BridgeException.class)
+                .hasMessage("wb_client_create failed: the store is not open");
+        bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
+        assertThatThrownBy(() -> bridge.createClient(6, "not a number"))
+                .isInstanceOf(BridgeException.class)
+                .hasMessageContaining("phoneNumber must be an optional + and 8 to 15 digits");
+        assertThatThrownBy(() -> bridge.connect(424242))
+                .hasMessage("wb_client_connect failed: no client with handle 424242");
+    }
+
+    @Test
+    void textCrossesTheBoundaryAsUtf8() {
+        Wabridge.StoreConfig store = NativeFixture.sqliteStore(dataDir.resolve("données-é"), "");
+
+        bridge.openStore(store);
+
+        assertThat(dataDir.resolve("données-é").resolve("whatsmeow.db")).exists();
+    }
+
+    @Test
+    void theSqliteStoreIsReadableByItsOwnerOnly() throws IOException {
+        bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("whatsmeow.db"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void aThousandClientsCreatedAndDestroyedLeaveNothingBehind() throws IOException {
+        bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
+        createAndDestroy(100, 1); // warm up: first-use allocations of Go, SQLite and JNA are not a leak
+        Wabridge.Stats baseline = bridge.stats();
+        long rssBefore = NativeFixture.residentSetBytes();
+
+        createAndDestroy(1_000, 1_000);
+
+        // Polled on this thread: a JVM thread that has called into Go keeps a goroutine of its own.
+        await().atMost(Duration.ofSeconds(10)).pollInSameThread()
+                .untilAsserted(() -> assertThat(bridge.stats().goroutines())
+                .as("goroutines, baseline %s", baseline).isLessThanOrEqualTo(baseline.goroutines()));
+        Wabridge.Stats after = bridge.stats();
+        long rssGrowth = NativeFixture.residentSetBytes() - rssBefore;
+        assertThat(after.clients()).isEqualTo(baseline.clients());
+        // Each whatsmeow client holds maps, channels and key material: a leak of all 1,000 would pass 64 MiB.
+        assertThat(rssGrowth).as("RSS growth in bytes").isLessThan(64L * 1024 * 1024);
+    }
+
+    private void createAndDestroy(int count, long firstNumberId) {
+        for (int i = 0; i < count; i++) {
+            Wabridge.CreatedClient created = bridge.createClient(firstNumberId + i, "+22177" + (1_000_000 + i));
+            bridge.destroy(created.handle());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.waworker.whatsapp.whatsmeow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.config.WorkerProperties;
+
+class WhatsmeowConfigurationIT {
+
+    @TempDir
+    Path dataDir;
+
+    @EnableConfigurationProperties({WhatsAppProperties.class, WorkerProperties.class})
+    static class Properties {
+    }
+
+    private final ApplicationContextRunner context = new ApplicationContextRunner()
+            .withUserConfiguration(Properties.class, WhatsmeowConfiguration.class);
+
+    @Test
+    void withWhatsmeowSelectedTheFactoryOpensTheStoreInTheDataDirAndClosesItWithTheContext() {
+        context.withPropertyValues("whatsapp.client=whatsmeow", "worker.data-dir=" + dataDir,
+                        "whatsapp.whatsmeow.log-level=WARN")
+                .run(running -> {
+                    assertThat(running).hasSingleBean(WhatsmeowClientFactory.class);
+                    assertThat(dataDir.resolve("whatsmeow.db")).exists();
+                });
+        // The context closed the factory: the library's single store is free again.
+        Wabridge bridge = new Wabridge();
+        bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
+        bridge.closeStore();
+    }
+
+    @Test
+    void withTheSimulatorSelectedNoNativeFactoryIsMade() {
+        context.withPropertyValues("whatsapp.client=simulated", "worker.data-dir=" + dataDir)
+                .run(running -> assertThat(running).doesNotHaveBean(WhatsmeowClientFactory.class));
+    }
+
+    @Test
+    void aQrLifetimeBeyondWhatsAppsFailsTheStartup() {
+        context.withPropertyValues("whatsapp.client=whatsmeow", "worker.data-dir=" + dataDir,
+                        "whatsapp.whatsmeow.next-qr-ttl=30s")
+                .run(running -> assertThat(running).hasFailed()
+                        .getFailure().rootCause().hasMessageContaining("next-qr-ttl must be more than 0 and at most 20s"));
+    }
+}
