@@ -116,21 +116,27 @@ func (c *bridgeClient) connect() (result, error) {
 }
 
 func (c *bridgeClient) runConnect(ctx context.Context) {
-	defer func() {
-		c.mu.Lock()
-		c.connecting = false
-		c.mu.Unlock()
-		// This goroutine is ours, not a bridge call: a panic here would take the whole JVM down.
-		if recovered := recover(); recovered != nil {
-			c.bridge.emitLog(c.handle, c.numberID, levelError, "wabridge",
-				fmt.Sprintf("panic while connecting: %v\n%s", recovered, debug.Stack()))
-			c.emit("connect_failed", result{"reason": fmt.Sprintf("internal error: %v", recovered)})
-		}
-	}()
-	err := c.wa.ConnectContext(ctx)
+	err := c.connectRecovering(ctx)
+	// The attempt is over before anyone hears of its failure: a listener may well try again at once.
+	c.mu.Lock()
+	c.connecting = false
+	c.mu.Unlock()
 	if err != nil && ctx.Err() == nil {
 		c.emit("connect_failed", result{"reason": describeConnectError(err)})
 	}
+}
+
+// connectRecovering runs whatsmeow's connect on our own goroutine, where a panic would take the whole JVM down:
+// it becomes an error instead.
+func (c *bridgeClient) connectRecovering(ctx context.Context) (err error) {
+	defer func() {
+		if recovered := recover(); recovered != nil {
+			c.bridge.emitLog(c.handle, c.numberID, levelError, "wabridge",
+				fmt.Sprintf("panic while connecting: %v\n%s", recovered, debug.Stack()))
+			err = fmt.Errorf("internal error: %v", recovered)
+		}
+	}()
+	return c.wa.ConnectContext(ctx)
 }
 
 // disconnect drops the connection (or the attempt in flight) and keeps the credentials.
