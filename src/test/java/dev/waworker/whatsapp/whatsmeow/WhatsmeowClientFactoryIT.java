@@ -72,19 +72,25 @@ class WhatsmeowClientFactoryIT {
     }
 
     @Test
-    void aClosedClientDeliversNothingMore() throws IOException {
-        RecordingListener listener = new RecordingListener();
-        WhatsmeowClient client = openFactory("ws://127.0.0.1:" + closedPort()).open(NUMBER_6, listener);
-        RecordingListener other = new RecordingListener();
-        WhatsmeowClient witness = factory.open(new ClientSpec(7, "+221771234568"), other);
+    void aClientClosedDuringAnAttemptDeliversNothingMore() throws IOException {
+        try (SilentServer server = new SilentServer()) {
+            RecordingListener closedListener = new RecordingListener();
+            WhatsmeowClient closed = openFactory(server.url()).open(NUMBER_6, closedListener);
+            RecordingListener witnessListener = new RecordingListener();
+            WhatsmeowClient witness = factory.open(new ClientSpec(7, "+221771234568"), witnessListener);
 
-        client.connect();
-        client.close();
-        witness.connect();
+            closed.connect();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.accepted() == 1);
+            closed.close();
+            witness.connect();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.accepted() == 2);
+            server.hangUpOnAll();
 
-        // The witness's failure arrives after anything the closed client could still have sent.
-        await().atMost(Duration.ofSeconds(15)).until(() -> !other.events().isEmpty());
-        assertThat(listener.events()).isEmpty();
+            // The witness's failure comes after anything the closed client could still have sent.
+            await().atMost(Duration.ofSeconds(15)).until(() -> !witnessListener.events().isEmpty());
+            assertThat(witnessListener.events()).singleElement().isInstanceOf(ClientEvent.ConnectFailed.class);
+            assertThat(closedListener.events()).isEmpty();
+        }
     }
 
     @Test
