@@ -76,8 +76,11 @@ func errorAnswer(message string) []byte {
 	return encoded
 }
 
+// whatsmeowVersion is read once: the build info does not change while the library is loaded.
+var whatsmeowVersion = sync.OnceValue(func() string { return moduleVersion("go.mau.fi/whatsmeow") })
+
 func (b *Bridge) version() (result, error) {
-	return result{"bridge": bridgeVersion, "whatsmeow": moduleVersion("go.mau.fi/whatsmeow"), "go": runtime.Version()}, nil
+	return result{"bridge": bridgeVersion, "whatsmeow": whatsmeowVersion(), "go": runtime.Version()}, nil
 }
 
 func moduleVersion(path string) string {
@@ -115,6 +118,9 @@ func (b *Bridge) openStore(configJSON string) (result, error) {
 	}
 	level, err := parseLogLevel(cfg.LogLevel)
 	if err != nil {
+		return nil, err
+	}
+	if err = validateProxy(cfg.Proxy); err != nil {
 		return nil, err
 	}
 	if cfg.WebsocketURL != "" {

@@ -177,6 +177,8 @@ func TestOpenStoreRejectsBadConfig(t *testing.T) {
 	mustFail(t, open(`{}`), "neither sqlitePath nor postgresDsn")
 	mustFail(t, open(`{"sqlitePath":"x.db","logLevel":"LOUD"}`), "unknown log level")
 	mustFail(t, open(`{"sqlitePath":"x.db","websocketUrl":"http://localhost"}`), "must be ws or wss")
+	mustFail(t, open(`{"sqlitePath":"x.db","proxy":"ftp://proxy:21"}`), "must be http, https or socks5")
+	mustFail(t, open(`{"sqlitePath":"x.db","proxy":"socks5://"}`), "has no host")
 }
 
 func TestCreateClientValidatesItsSpec(t *testing.T) {
@@ -381,6 +383,34 @@ func TestAWebsocketThatClosesAtOnceFailsTheHandshake(t *testing.T) {
 	// whatsmeow does not notice the close: it waits out its handshake timeout (20 s), then gives up.
 	got := nextEvent(t, b, 30*time.Second)
 	if got["type"] != "connect_failed" || !strings.HasPrefix(fmt.Sprint(got["reason"]), "WhatsApp handshake failed") {
+		t.Fatalf("event = %v", got)
+	}
+}
+
+func TestTheProxyCarriesTheConnectionToWhatsApp(t *testing.T) {
+	tunnels := make(chan string, 1)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case tunnels <- r.Method + " " + r.Host:
+		default:
+		}
+		http.Error(w, "no tunnel for tests", http.StatusBadGateway)
+	}))
+	defer proxy.Close()
+	b, _ := openBridge(t, map[string]string{"proxy": proxy.URL})
+	created := createClient(t, b, 6, "+221771234567")
+	mustOK(t, b.call("connect", func() (result, error) {
+		return b.withClient(int64(created["handle"].(float64)), (*bridgeClient).connect)
+	}))
+	select {
+	case tunnel := <-tunnels:
+		if tunnel != "CONNECT web.whatsapp.com:443" {
+			t.Fatalf("the proxy was asked for %q", tunnel)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the connection did not go through the proxy")
+	}
+	if got := nextEvent(t, b, 10*time.Second); got["type"] != "connect_failed" {
 		t.Fatalf("event = %v", got)
 	}
 }

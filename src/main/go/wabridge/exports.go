@@ -11,6 +11,7 @@ package main
 import "C"
 
 import (
+	"fmt"
 	"time"
 	"unsafe"
 )
@@ -104,21 +105,19 @@ func wb_device_delete(numberID C.longlong) *C.char {
 }
 
 // wb_next_event returns the oldest queued event, waiting up to timeoutMs for one; NULL on timeout.
+// It is the hot path of the poll loop, so it skips call's JSON answer.
 //
 //export wb_next_event
-func wb_next_event(timeoutMs C.int) *C.char {
-	var event []byte
-	answer := theBridge.call("wb_next_event", func() (result, error) {
-		event = theBridge.queue.pop(time.Duration(timeoutMs) * time.Millisecond)
-		return nil, nil
-	})
-	if event != nil {
-		return cString(event)
+func wb_next_event(timeoutMs C.int) (event *C.char) {
+	defer func() {
+		if recovered := recover(); recovered != nil {
+			event = cString(errorAnswer(fmt.Sprintf("panic: %v", recovered)))
+		}
+	}()
+	if payload := theBridge.queue.pop(time.Duration(timeoutMs) * time.Millisecond); payload != nil {
+		return cString(payload)
 	}
-	if string(answer) == `{"ok":true}` {
-		return nil
-	}
-	return cString(answer)
+	return nil
 }
 
 //export wb_free

@@ -54,6 +54,26 @@ func redirectingHTTPClient(target string) (*http.Client, error) {
 	return &http.Client{Transport: transport}, nil
 }
 
+// validateProxy accepts what whatsmeow's SetProxyAddress does: http(s):// and socks5:// URLs, or nothing.
+func validateProxy(proxy string) error {
+	if proxy == "" {
+		return nil
+	}
+	parsed, err := url.Parse(proxy)
+	if err != nil {
+		return fmt.Errorf("proxy %q: %w", proxy, err)
+	}
+	switch parsed.Scheme {
+	case "http", "https", "socks5":
+		if parsed.Host == "" {
+			return fmt.Errorf("proxy %q has no host", proxy)
+		}
+		return nil
+	default:
+		return fmt.Errorf("proxy %q: the scheme must be http, https or socks5", proxy)
+	}
+}
+
 // describeConnectError names the kind of failure first, so that an operator reading "CONNECT_FAILED" knows
 // whether to look at DNS, a firewall, a TLS-intercepting proxy or WhatsApp itself.
 func describeConnectError(err error) string {

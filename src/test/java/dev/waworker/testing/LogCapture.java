@@ -9,15 +9,15 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
-/** Captures what one class logs, at every level, for the duration of a try-with-resources block. */
+/** Captures what one logger logs, at every level, for the duration of a try-with-resources block. */
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
     private final Level previousLevel;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private LogCapture(Class<?> source) {
-        logger = (Logger) LoggerFactory.getLogger(source);
+    private LogCapture(String loggerName) {
+        logger = (Logger) LoggerFactory.getLogger(loggerName);
         previousLevel = logger.getLevel();
         logger.setLevel(Level.DEBUG);
         appender.start();
@@ -25,7 +25,12 @@ public final class LogCapture implements AutoCloseable {
     }
 
     public static LogCapture of(Class<?> source) {
-        return new LogCapture(source);
+        return new LogCapture(source.getName());
+    }
+
+    /** For loggers named after something else than a class, such as {@code whatsmeow}. */
+    public static LogCapture named(String loggerName) {
+        return new LogCapture(loggerName);
     }
 
     public List<String> messagesAboveDebug() {
