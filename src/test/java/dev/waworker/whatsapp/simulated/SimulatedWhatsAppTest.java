@@ -63,6 +63,14 @@ class SimulatedWhatsAppTest {
         return client;
     }
 
+    /** A client of number 6 whose QR was scanned by the requested account, all its events delivered. */
+    private WhatsAppClient pairedClient() {
+        WhatsAppClient client = connectedUnpairedClient();
+        assertThat(network.scan(6, Optional.empty())).isInstanceOf(ScanOutcome.Linked.class);
+        eventThread.runAll();
+        return client;
+    }
+
     @Test
     void anUnpairedClientGetsItsBatchOfQrCodesLaterOnTheEventThreadNotInsideConnect() {
         network = startNetwork(6);
@@ -171,10 +179,8 @@ class SimulatedWhatsAppTest {
 
     @Test
     void aPairedClientConnectsWithoutQr() {
-        WhatsAppClient client = connectedUnpairedClient();
-        network.scan(6, Optional.empty());
+        WhatsAppClient client = pairedClient();
         client.disconnect();
-        eventThread.runAll();
         int seen = listener.events().size();
 
         client.connect();
@@ -226,8 +232,7 @@ class SimulatedWhatsAppTest {
 
     @Test
     void aSecondDeviceOfTheSameAccountGetsTheNextDeviceNumber() {
-        connectedUnpairedClient();
-        network.scan(6, Optional.empty());
+        pairedClient();
         open(new ClientSpec(7, "+221771234567"), new RecordingListener()).connect();
 
         ScanOutcome outcome = network.scan(7, Optional.empty());
@@ -238,9 +243,7 @@ class SimulatedWhatsAppTest {
 
     @Test
     void removingTheDeviceFromThePhoneLogsTheClientOutAndDeletesIt() {
-        WhatsAppClient client = connectedUnpairedClient();
-        network.scan(6, Optional.empty());
-        eventThread.runAll();
+        WhatsAppClient client = pairedClient();
         int seen = listener.events().size();
 
         Optional<StoredDevice> removed = network.removeFromPhone(6);
@@ -256,9 +259,7 @@ class SimulatedWhatsAppTest {
 
     @Test
     void theClientsLogoutDeletesTheDeviceAndTheNextConnectionPairsAgain() {
-        WhatsAppClient client = connectedUnpairedClient();
-        network.scan(6, Optional.empty());
-        eventThread.runAll();
+        WhatsAppClient client = pairedClient();
         int seen = listener.events().size();
 
         client.logout();
@@ -271,9 +272,7 @@ class SimulatedWhatsAppTest {
 
     @Test
     void aSecondConnectionOfTheSameDeviceReplacesTheFirst() {
-        WhatsAppClient first = connectedUnpairedClient();
-        network.scan(6, Optional.empty());
-        eventThread.runAll();
+        WhatsAppClient first = pairedClient();
         int seen = listener.events().size();
         RecordingListener secondListener = new RecordingListener();
 
@@ -289,8 +288,7 @@ class SimulatedWhatsAppTest {
 
     @Test
     void theLinkedDevicesSurviveARestart() {
-        WhatsAppClient client = connectedUnpairedClient();
-        network.scan(6, Optional.empty());
+        WhatsAppClient client = pairedClient();
         client.close();
 
         network = startNetwork(3);
@@ -308,8 +306,7 @@ class SimulatedWhatsAppTest {
 
     @Test
     void forgetDeletesTheStoredDevice() {
-        connectedUnpairedClient();
-        network.scan(6, Optional.empty());
+        pairedClient();
         SimulatedClientFactory factory = new SimulatedClientFactory(network);
 
         assertThat(factory.forget(6)).isTrue();
