@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
@@ -36,7 +37,7 @@ class SimulatedWhatsAppTest {
     @TempDir
     Path dataDir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-12-06T14:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-12-06T14:00:00Z"));
     private final ManualExecutor eventThread = new ManualExecutor();
     private final RecordingListener listener = new RecordingListener();
 

@@ -19,6 +19,7 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
 import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientSpec;
 
@@ -28,7 +29,7 @@ class SimulatorControllerTest {
     @TempDir
     Path dataDir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-12-06T14:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-12-06T14:00:00Z"));
     private final ManualExecutor eventThread = new ManualExecutor();
     private final RecordingListener listener = new RecordingListener();
     private SimulatedWhatsApp network;

@@ -1,4 +1,4 @@
-package dev.waworker.whatsapp.simulated;
+package dev.waworker.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when the test advances it. */
-final class MutableClock extends Clock {
+/** A clock that only moves when a test says so. */
+public final class ManualClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
@@ -31,6 +35,6 @@ final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the simulator reads instants only");
+        throw new UnsupportedOperationException("tests use UTC");
     }
 }
