@@ -3,6 +3,7 @@ package dev.waworker.whatsapp.simulated;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
@@ -45,6 +46,12 @@ record QrBatch(ClientEvent.QrCodes codes, Instant issuedAt) {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /** The pairing string a phone scanning at {@code now} would read, if any ref is still live. */
+    Optional<String> liveCodeAt(Instant now) {
+        OptionalInt live = liveIndexAt(now);
+        return live.isPresent() ? Optional.of(codes.codes().get(live.getAsInt())) : Optional.empty();
     }
 
     private static String randomRef(RandomGenerator random) {

@@ -133,11 +133,29 @@ public final class SimulatedWhatsApp {
      * refused: the client gets {@link ClientEvent.PhoneMismatch}, nothing is linked and the connection drops.
      */
     public synchronized ScanOutcome scan(long numberId, Optional<String> scannerPhoneNumber) {
-        Optional<SimulatedClient> shown = clientShowingLiveQr(numberId);
-        if (shown.isEmpty()) {
-            return new ScanOutcome.NoLiveQr();
-        }
-        SimulatedClient client = shown.get();
+        return clientShowingLiveQr(numberId)
+                .map(client -> pair(client, scannerPhoneNumber))
+                .orElseGet(ScanOutcome.NoLiveQr::new);
+    }
+
+    /**
+     * Like {@link #scan}, for a phone that read this exact pairing string off a QR image: it pairs only while that
+     * ref is the live one of its connection, so a test can check that the QR it was shown is the one WhatsApp
+     * would accept at that moment.
+     */
+    public synchronized ScanOutcome scanCode(String pairingString, Optional<String> scannerPhoneNumber) {
+        Instant now = clock.instant();
+        return connections.entrySet().stream()
+                .filter(entry -> entry.getValue() instanceof Connection.Pairing(QrBatch batch)
+                        && batch.liveCodeAt(now).filter(pairingString::equals).isPresent())
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .map(client -> pair(client, scannerPhoneNumber))
+                .orElseGet(ScanOutcome.NoLiveQr::new);
+    }
+
+    private ScanOutcome pair(SimulatedClient client, Optional<String> scannerPhoneNumber) {
+        long numberId = client.spec().numberId();
         String requested = client.spec().phoneNumber();
         String account = asAccount(scannerPhoneNumber.orElse(requested));
         if (!account.equals(asAccount(requested))) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.testing.LogCapture;
 import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientEventListener;
@@ -116,6 +117,20 @@ class SimulatedWhatsAppTest {
         clock.advance(FIRST_TTL.plus(NEXT_TTL).plusSeconds(5));
 
         assertThat(network.scan(6, Optional.empty())).isInstanceOf(ScanOutcome.Linked.class);
+    }
+
+    @Test
+    void aPhoneReadingAnExactCodePairsOnlyWhileThatCodeIsTheLiveOne() {
+        connectedUnpairedClient();
+        List<String> codes = ((ClientEvent.QrCodes) listener.events().getFirst()).codes();
+        clock.advance(FIRST_TTL);
+
+        assertThat(network.scanCode(codes.get(0), Optional.empty())).as("expired")
+                .isInstanceOf(ScanOutcome.NoLiveQr.class);
+        assertThat(network.scanCode(codes.get(2), Optional.empty())).as("not shown yet")
+                .isInstanceOf(ScanOutcome.NoLiveQr.class);
+        assertThat(network.scanCode("2@forged", Optional.empty())).isInstanceOf(ScanOutcome.NoLiveQr.class);
+        assertThat(network.scanCode(codes.get(1), Optional.empty())).isInstanceOf(ScanOutcome.Linked.class);
     }
 
     @Test
@@ -341,6 +356,24 @@ class SimulatedWhatsAppTest {
         eventThread.runAll();
 
         assertThat(listener.events()).singleElement().isInstanceOf(ClientEvent.QrCodes.class);
+    }
+
+    @Test
+    void thePairingStringsAndKeysNeverReachTheLogAboveDebug() {
+        List<String> codes;
+        try (LogCapture logs = LogCapture.of(SimulatedWhatsApp.class)) {
+            connectedUnpairedClient();
+            codes = ((ClientEvent.QrCodes) listener.events().getFirst()).codes();
+            network.scan(6, Optional.of("+221700000000"));
+            open(NUMBER_6, listener).connect();
+            network.scan(6, Optional.empty());
+            network.removeFromPhone(6);
+
+            assertThat(logs.messagesAboveDebug()).as("the scans and the removal are logged").hasSize(3);
+            String keys = keysOf(codes.getFirst());
+            assertThat(logs.messagesAboveDebug()).allSatisfy(message -> assertThat(message)
+                    .doesNotContain("wa.me").doesNotContain("2@").doesNotContain(keys.split(",")[0]));
+        }
     }
 
     private static String keysOf(String pairingString) {
