@@ -13,7 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
  * One annotation for the configuration and the component-scanned controller, so that they cannot disagree.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.TYPE, ElementType.METHOD})
+@Target(ElementType.TYPE)
 @Documented
 @ConditionalOnProperty(name = "whatsapp.client", havingValue = "simulated", matchIfMissing = true)
 public @interface ConditionalOnSimulatedWhatsApp {
