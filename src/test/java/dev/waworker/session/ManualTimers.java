@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 
+import dev.waworker.testing.ManualClock;
+
 /**
  * Timers on a {@link ManualClock}: nothing fires until {@link #advance} moves time past a timer's due instant,
  * then due timers fire in order, each with the clock set to its own due instant.

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.waworker.qr.QrCodeRenderer;
+import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 
 /**
