@@ -94,7 +94,9 @@ func (c *bridgeClient) emit(eventType string, fields result) {
 	c.bridge.emit(c.handle, c.numberID, eventType, fields)
 }
 
-// connect starts a connection attempt and returns at once; the outcome arrives as events.
+// connect starts a connection attempt and returns at once; the outcome arrives as events. A client that is
+// already connected, or connecting (whatsmeow also reconnects by itself after a drop, and after pairing), is left
+// alone: {"already":true}, and the events of the attempt in progress tell the outcome.
 func (c *bridgeClient) connect() (result, error) {
 	c.mu.Lock()
 	if c.closed.Load() {
@@ -103,7 +105,7 @@ func (c *bridgeClient) connect() (result, error) {
 	}
 	if c.connecting || c.wa.IsConnected() {
 		c.mu.Unlock()
-		return nil, errors.New("the client is already connecting or connected")
+		return result{"already": true}, nil
 	}
 	if c.cancelConnection != nil {
 		c.cancelConnection()
@@ -112,7 +114,7 @@ func (c *bridgeClient) connect() (result, error) {
 	c.connecting, c.cancelConnection = true, cancel
 	c.mu.Unlock()
 	go c.runConnect(ctx)
-	return nil, nil
+	return result{"already": false}, nil
 }
 
 func (c *bridgeClient) runConnect(ctx context.Context) {
@@ -121,7 +123,8 @@ func (c *bridgeClient) runConnect(ctx context.Context) {
 	c.mu.Lock()
 	c.connecting = false
 	c.mu.Unlock()
-	if err != nil && ctx.Err() == nil {
+	// A connection whatsmeow opened by itself meanwhile is not a failure: its own events tell how it goes.
+	if err != nil && ctx.Err() == nil && !errors.Is(err, whatsmeow.ErrAlreadyConnected) {
 		c.emit("connect_failed", result{"reason": describeConnectError(err)})
 	}
 }

@@ -43,6 +43,10 @@ public final class WhatsmeowClient implements WhatsAppClient {
         return paired;
     }
 
+    /**
+     * Starts a connection attempt. A client already connected or connecting (whatsmeow reconnects by itself after
+     * a drop and after pairing) is left alone: the attempt in progress reports its own outcome.
+     */
     @Override
     public void connect() {
         bridge.connect(handle);
