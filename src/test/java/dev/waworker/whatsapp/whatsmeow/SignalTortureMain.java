@@ -1,10 +1,7 @@
 package dev.waworker.whatsapp.whatsmeow;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,9 +40,8 @@ public final class SignalTortureMain {
     public static void main(String[] args) throws Exception {
         Path dataDir = Files.createTempDirectory("wabridge-signals");
         Wabridge bridge = new Wabridge();
-        int refusingPort = closedPort();
         try (WhatsmeowClientFactory factory = WhatsmeowClientFactory.open(bridge,
-                NativeFixture.sqliteStore(dataDir, "ws://127.0.0.1:" + refusingPort), NativeFixture.WHATSAPP_TTLS)) {
+                NativeFixture.sqliteStore(dataDir, NativeFixture.refusingUrl()), NativeFixture.WHATSAPP_TTLS)) {
             List<Thread> workers = new ArrayList<>();
             startReconnectingClients(factory);
             for (int i = 0; i < CALLER_THREADS; i++) {
@@ -128,11 +124,5 @@ public final class SignalTortureMain {
 
     private static int recurse(int depth) {
         return recurse(depth + 1) + 1;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

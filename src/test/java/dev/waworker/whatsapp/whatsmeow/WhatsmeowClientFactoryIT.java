@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -43,7 +41,7 @@ class WhatsmeowClientFactoryIT {
     @Test
     void aRefusedConnectionEndsInConnectFailedOnThePumpThread() throws IOException {
         RecordingListener listener = new RecordingListener();
-        WhatsmeowClient client = openFactory("ws://127.0.0.1:" + closedPort()).open(NUMBER_6, listener);
+        WhatsmeowClient client = openFactory(NativeFixture.refusingUrl()).open(NUMBER_6, listener);
 
         client.connect();
 
@@ -115,12 +113,5 @@ class WhatsmeowClientFactoryIT {
         WhatsmeowClient client = openFactory("").open(NUMBER_6, new RecordingListener());
 
         assertThat(client.isPaired()).isFalse();
-    }
-
-    /** A loopback port nobody listens on: connections to it are refused at once. */
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,17 +19,15 @@ class WhatsmeowLoggingIT {
     @TempDir
     Path dataDir;
 
+    private WhatsmeowClientFactory openFactory(String logLevel) throws IOException {
+        return WhatsmeowClientFactory.open(new Wabridge(),
+                NativeFixture.sqliteStore(dataDir, NativeFixture.refusingUrl(), logLevel), NativeFixture.WHATSAPP_TTLS);
+    }
+
     @Test
     void whatsmeowLinesArriveUnderTheWhatsmeowLoggerWithTheirNumberAndModule() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Wabridge.StoreConfig store = new Wabridge.StoreConfig(dataDir.resolve("whatsmeow.db").toString(), "",
-                "DEBUG", "", "ws://127.0.0.1:" + port);
         try (LogCapture whatsmeow = LogCapture.named("whatsmeow");
-             WhatsmeowClientFactory factory = WhatsmeowClientFactory.open(new Wabridge(), store,
-                     NativeFixture.WHATSAPP_TTLS)) {
+             WhatsmeowClientFactory factory = openFactory("DEBUG")) {
             factory.open(new ClientSpec(6, "+221771234567"), event -> { }).connect();
 
             // whatsmeow's frame socket announces every dial at DEBUG, naming WhatsApp's address (we redirect below it)
@@ -42,16 +38,9 @@ class WhatsmeowLoggingIT {
 
     @Test
     void theConfiguredLevelIsAppliedInsideTheLibrary() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Wabridge.StoreConfig store = new Wabridge.StoreConfig(dataDir.resolve("whatsmeow.db").toString(), "",
-                "WARN", "", "ws://127.0.0.1:" + port);
         RecordingListener listener = new RecordingListener();
         try (LogCapture whatsmeow = LogCapture.named("whatsmeow");
-             WhatsmeowClientFactory factory = WhatsmeowClientFactory.open(new Wabridge(), store,
-                     NativeFixture.WHATSAPP_TTLS)) {
+             WhatsmeowClientFactory factory = openFactory("WARN")) {
             factory.open(new ClientSpec(6, "+221771234567"), listener).connect();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !listener.events().isEmpty());
