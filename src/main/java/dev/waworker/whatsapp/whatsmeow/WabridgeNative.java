@@ -24,9 +24,11 @@ final class WabridgeNative {
     static final String LIBRARY = "wabridge";
 
     static {
-        // The bridge speaks UTF-8 whatever the JVM's default charset is.
-        Native.register(WabridgeNative.class,
-                NativeLibrary.getInstance(LIBRARY, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8")));
+        // The bridge speaks UTF-8 whatever the JVM's default charset is. The library is looked up with this
+        // class's loader: in the Spring Boot jar that is the one that sees BOOT-INF/classes/linux-x86-64/.
+        Native.register(WabridgeNative.class, NativeLibrary.getInstance(LIBRARY, Map.of(
+                Library.OPTION_STRING_ENCODING, "UTF-8",
+                Library.OPTION_CLASSLOADER, WabridgeNative.class.getClassLoader())));
     }
 
     private WabridgeNative() {
