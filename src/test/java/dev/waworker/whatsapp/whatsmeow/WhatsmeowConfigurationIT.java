@@ -3,10 +3,12 @@ package dev.waworker.whatsapp.whatsmeow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.waworker.config.WhatsAppProperties;
@@ -36,6 +38,24 @@ class WhatsmeowConfigurationIT {
         Wabridge bridge = new Wabridge();
         bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
         bridge.closeStore();
+    }
+
+    @Test
+    void thePackagedDefaultsAreWhatsAppsOwnTimings() {
+        context.withInitializer(new ConfigDataApplicationContextInitializer())
+                .withPropertyValues("worker.data-dir=" + dataDir)
+                .run(running -> {
+                    WhatsAppProperties.Whatsmeow defaults = running.getBean(WhatsAppProperties.class).whatsmeow();
+                    assertThat(defaults.firstQrTtl()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(defaults.nextQrTtl()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(defaults.connectAttempts()).isEqualTo(3);
+                    assertThat(defaults.connectBackoff()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(defaults.logLevel()).isEqualTo("INFO");
+                    assertThat(defaults.storeDsn()).isEmpty();
+                    assertThat(defaults.proxy()).isEmpty();
+                    assertThat(defaults.websocketUrl()).isEmpty();
+                    assertThat(running).doesNotHaveBean(WhatsmeowClientFactory.class);
+                });
     }
 
     @Test
