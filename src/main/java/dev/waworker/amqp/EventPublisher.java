@@ -1,15 +1,11 @@
 package dev.waworker.amqp;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +42,7 @@ public class EventPublisher implements EventSink, AutoCloseable {
     private final ExecutorService publishing =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().name("event-publisher").daemon().factory());
     private final SerialLanes<Long> lanes = new SerialLanes<>(publishing);
-    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private final InFlight inFlight = new InFlight();
 
     public EventPublisher(QueueSender sender, String workerId, String eventsQueue, int publishAttempts,
             MeterRegistry meters) {
@@ -66,8 +62,7 @@ public class EventPublisher implements EventSink, AutoCloseable {
         String eventId = message.getMessageProperties().getMessageId();
         CompletableFuture<Void> delivery = lanes.submit(event.header().numberId(), () -> attempt(message, 1))
                 .whenComplete((ignored, failure) -> record(event, eventId, failure));
-        inFlight.add(delivery);
-        delivery.whenComplete((ignored, failure) -> inFlight.remove(delivery));
+        inFlight.track(delivery);
         return delivery.minimalCompletionStage();
     }
 
@@ -77,19 +72,11 @@ public class EventPublisher implements EventSink, AutoCloseable {
      * @return whether they all settled within {@code timeout}
      */
     public boolean awaitOutstandingConfirms(Duration timeout) {
-        CompletableFuture<?> all = CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
-        try {
-            all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            return true; // all settled; the failed ones were counted and logged already
-        } catch (TimeoutException e) {
+        boolean settled = inFlight.awaitAll(timeout);
+        if (!settled) {
             log.warn("{} events still unconfirmed after {}", inFlight.size(), timeout);
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
+        return settled;
     }
 
     /** Stops the publishing thread; events handed over afterwards fail. */
