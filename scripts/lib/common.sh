@@ -1,0 +1,71 @@
+# Shared by the project's scripts: find a JDK 21+, make sure a RabbitMQ broker answers on localhost.
+# Source it; every function prints what it does and stops the script with a clear message when it cannot.
+
+WAW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+say() { printf '\033[1m[whatsapp-worker]\033[0m %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise (GitHub runners, developer laptops).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    die "need root to run: $* (no sudo available)"; fi
+}
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+
+# Exports JAVA_HOME and PATH for a JDK 21 or newer: the one already chosen if it fits, else the newest under
+# /usr/lib/jvm (Debian and Ubuntu put every JDK package there), else Debian/Ubuntu's openjdk-21 is installed.
+select_java() {
+  local candidate major best="" best_major=0
+  for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    [ -x "$(dirname "$candidate")/javac" ] || continue
+    major="$(java_major "$candidate")"
+    if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
+      best="$candidate"; best_major="$major"
+    fi
+  done
+  if [ -z "$best" ] && command -v apt-get >/dev/null 2>&1; then
+    say "no JDK 21+ found: installing openjdk-21-jdk-headless"
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-21-jdk-headless \
+      || die "could not install a JDK 21: install one (https://adoptium.net) and set JAVA_HOME"
+    select_java
+    return
+  fi
+  [ -n "$best" ] || die "a JDK 21 or newer is needed: install one and set JAVA_HOME"
+  JAVA_HOME="$(cd "$(dirname "$best")/.." && pwd)"
+  export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+  say "using JDK $best_major at $JAVA_HOME"
+}
+
+rabbitmq_answers() {
+  # A TCP connect to the AMQP port is enough to know a broker listens (ours or one started by other means).
+  (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null
+}
+
+# Makes sure RabbitMQ listens on localhost:5672 with its management API (used by scripts/command.sh and
+# scripts/events.sh): installs Debian/Ubuntu's rabbitmq-server where missing and starts it.
+ensure_rabbitmq() {
+  if rabbitmq_answers; then
+    say "RabbitMQ answers on localhost:5672"
+    return
+  fi
+  if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
+    command -v apt-get >/dev/null 2>&1 || die "RabbitMQ is not running and this is not a Debian/Ubuntu machine: start a broker on localhost:5672"
+    say "installing rabbitmq-server (Debian package)"
+    as_root apt-get update -qq || die "apt-get update failed"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null \
+      || die "apt-get install rabbitmq-server failed"
+  fi
+  say "starting RabbitMQ"
+  as_root env PATH="/usr/sbin:$PATH" rabbitmq-server -detached || die "rabbitmq-server -detached failed"
+  local waited=0
+  until rabbitmq_answers; do
+    [ "$waited" -ge 90 ] && die "RabbitMQ did not open port 5672 within 90 s (see /var/log/rabbitmq)"
+    sleep 1; waited=$((waited + 1))
+  done
+  as_root env PATH="/usr/sbin:$PATH" rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 \
+    || say "could not enable the management plugin (scripts/command.sh and scripts/events.sh need it)"
+  say "RabbitMQ is up (${waited}s)"
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test (unit, property-based, integration against a real RabbitMQ): the README's second command.
+# Installs and starts what the tests need first. Extra arguments go to Maven (e.g. -Dit.test=EndToEndIT).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$WAW_ROOT"
+select_java
+ensure_rabbitmq
+exec ./mvnw -B verify "$@"

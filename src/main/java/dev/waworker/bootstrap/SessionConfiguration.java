@@ -1,0 +1,68 @@
+package dev.waworker.bootstrap;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.qr.QrCodeRenderer;
+import dev.waworker.session.EventSink;
+import dev.waworker.session.ScheduledExecutorTimers;
+import dev.waworker.session.SessionManager;
+import dev.waworker.session.SessionMetrics;
+import dev.waworker.session.SessionSettings;
+import dev.waworker.whatsapp.WhatsAppClientFactory;
+
+/** Wires the plain-Java session layer into Spring: it knows nothing of Spring itself. */
+@Configuration(proxyBeanMethods = false)
+public class SessionConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    ScheduledExecutorTimers sessionTimers() {
+        return new ScheduledExecutorTimers();
+    }
+
+    @Bean
+    QrCodeRenderer qrCodeRenderer() {
+        return new QrCodeRenderer();
+    }
+
+    @Bean
+    SessionSettings sessionSettings(WhatsAppProperties whatsApp) {
+        return new SessionSettings(whatsApp.qr().maxRetries(), 3, Duration.ofSeconds(2));
+    }
+
+    /**
+     * Lanes run on virtual threads: a lane step is short (a state change, a QR render, a native call that returns
+     * at once), and a thread per busy number costs next to nothing.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService sessionLaneExecutor() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lane-", 0).factory());
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService eventPublicationExecutor() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("publish-", 0).factory());
+    }
+
+    @Bean
+    SessionManager sessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrCodeRenderer, EventSink events,
+                                  SessionSettings settings, Clock clock, ScheduledExecutorTimers timers,
+                                  MeterRegistry meters, ExecutorService sessionLaneExecutor,
+                                  ExecutorService eventPublicationExecutor) {
+        return new SessionManager(whatsApp, qrCodeRenderer, events, settings, clock, timers,
+                new SessionMetrics(meters), sessionLaneExecutor, eventPublicationExecutor);
+    }
+}

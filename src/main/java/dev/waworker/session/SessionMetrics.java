@@ -1,0 +1,66 @@
+package dev.waworker.session;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** The session layer's meters, named once here so that dashboards have one place to look. */
+public final class SessionMetrics {
+
+    /** How a validation (from {@code create} or {@code regenerate_qr} to its end) finished. */
+    public enum Outcome {
+        CONNECTED, QR_RETRIES_EXHAUSTED, PHONE_MISMATCH, CONNECT_FAILED, PAIR_FAILED, CLIENT_OUTDATED,
+        TEMPORARY_BAN, CLOSED, SUPERSEDED
+    }
+
+    /** What caused a new QR to replace the shown one. */
+    public enum RegenerationTrigger {
+        EXPIRY, MANUAL
+    }
+
+    private final MeterRegistry registry;
+    private final Counter qrGenerated;
+    private final Timer timeToConnected;
+
+    public SessionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.qrGenerated = Counter.builder("whatsapp.qr.generated")
+                .description("QR codes published for users to scan")
+                .register(registry);
+        this.timeToConnected = Timer.builder("whatsapp.validation.time.to.connected")
+                .description("Time from the command that started a validation to the connected session")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** Registers one gauge per state, reading the live count from {@code countByState} at scrape time. */
+    void watchSessions(Function<SessionState, Long> countByState) {
+        for (SessionState state : SessionState.values()) {
+            Gauge.builder("whatsapp.sessions", () -> countByState.apply(state))
+                    .description("Live sessions by state")
+                    .tag("state", state.name().toLowerCase())
+                    .register(registry);
+        }
+    }
+
+    void qrGenerated() {
+        qrGenerated.increment();
+    }
+
+    void qrRegenerated(RegenerationTrigger trigger) {
+        registry.counter("whatsapp.qr.regenerations", "trigger", trigger.name().toLowerCase()).increment();
+    }
+
+    void validationFinished(Outcome outcome) {
+        registry.counter("whatsapp.validations", "outcome", outcome.name().toLowerCase()).increment();
+    }
+
+    void connectedAfter(Duration sinceValidationStarted) {
+        timeToConnected.record(sinceValidationStarted);
+    }
+
+}

@@ -1,0 +1,254 @@
+package dev.waworker.whatsapp.simulated;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.whatsapp.ClientEvent;
+import dev.waworker.whatsapp.ClientEventListener;
+import dev.waworker.whatsapp.ClientSpec;
+import dev.waworker.whatsapp.StoredDevice;
+
+/**
+ * The simulated WhatsApp network: it knows every open connection and the linked devices, hands out QR refs with
+ * WhatsApp's lifetimes, and plays the phone's side (scanning a QR, removing a linked device).
+ *
+ * <p>All state changes happen under this object's lock, and events are queued for the event thread while the lock
+ * is held, so that each client receives them in the order they happened. Listeners are never called under the
+ * lock nor on a caller's thread: the {@code eventThread} must run tasks later, on a thread of its own, in order.
+ */
+public final class SimulatedWhatsApp {
+
+    private static final Logger log = LoggerFactory.getLogger(SimulatedWhatsApp.class);
+
+    /** What the phone reports as its platform on a pairing (whatsmeow's {@code PairSuccess.Platform}). */
+    static final String PHONE_PLATFORM = "android";
+
+    static final String LOGGED_OUT_FROM_PHONE = "device removed from the phone";
+
+    private static final String USER_SERVER = "@s.whatsapp.net";
+
+    private final SimulatedDeviceStore store;
+    private final WhatsAppProperties.Simulator settings;
+    private final Clock clock;
+    private final Executor eventThread;
+    private final RandomGenerator random = new SecureRandom();
+
+    /** The live connection of each connected client; a client that is not connected has none. */
+    private final Map<SimulatedClient, Connection> connections = new HashMap<>();
+
+    /** A client's live connection: pairing with a batch of QR refs, or logged in as a linked device. */
+    sealed interface Connection {
+        record Pairing(QrBatch batch) implements Connection {
+        }
+
+        record LoggedIn(StoredDevice device) implements Connection {
+        }
+    }
+
+    private SimulatedWhatsApp(SimulatedDeviceStore store, WhatsAppProperties.Simulator settings, Clock clock,
+            Executor eventThread) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.eventThread = eventThread;
+    }
+
+    /**
+     * Starts the network with the linked devices stored in {@code dataDir}.
+     *
+     * @param eventThread runs the deliveries of events to listeners, later and in order (see the class comment)
+     * @throws IllegalStateException when the store file exists but cannot be read
+     */
+    public static SimulatedWhatsApp startIn(Path dataDir, WhatsAppProperties.Simulator settings, Clock clock,
+            Executor eventThread) {
+        return new SimulatedWhatsApp(SimulatedDeviceStore.openIn(dataDir), settings, clock, eventThread);
+    }
+
+    synchronized SimulatedClient open(ClientSpec spec, ClientEventListener listener) {
+        return new SimulatedClient(spec, CompanionKeys.generate(random), listener, this, eventThread);
+    }
+
+    synchronized boolean hasDevice(long numberId) {
+        return store.find(numberId).isPresent();
+    }
+
+    synchronized List<StoredDevice> storedDevices() {
+        return store.all();
+    }
+
+    synchronized boolean forget(long numberId) {
+        return store.remove(numberId).isPresent();
+    }
+
+    /**
+     * A paired client logs in as its device (another connection of the same device is replaced, as WhatsApp
+     * does); an unpaired one gets a fresh batch of QR refs, live from now on.
+     */
+    synchronized void connect(SimulatedClient client) {
+        if (connections.containsKey(client)) {
+            throw new IllegalStateException("client of number " + client.spec().numberId() + " is already connected");
+        }
+        Optional<StoredDevice> device = store.find(client.spec().numberId());
+        if (device.isPresent()) {
+            replaceOtherConnectionsOf(device.get(), client);
+            logIn(client, device.get());
+        } else {
+            QrBatch batch = QrBatch.issue(client.keys(), settings, clock.instant(), random);
+            Connection pairing = new Connection.Pairing(batch);
+            connections.put(client, pairing);
+            log.debug("Issued {} for number {}", batch, client.spec().numberId());
+            client.emitOn(pairing, batch.codes());
+        }
+    }
+
+    synchronized void disconnect(SimulatedClient client) {
+        connections.remove(client);
+    }
+
+    /** The client unlinks its device: the device is deleted and the connection ends. */
+    synchronized void logout(SimulatedClient client) {
+        connections.remove(client);
+        store.remove(client.spec().numberId());
+    }
+
+    synchronized boolean isCurrentConnection(SimulatedClient client, Connection connection) {
+        return connections.get(client) == connection;
+    }
+
+    /**
+     * A phone logged in as {@code scannerPhoneNumber} (the requested number when empty) scans the QR the number
+     * shows now. Like the pre-pair check of the whatsmeow adapter, an account that is not the requested number is
+     * refused: the client gets {@link ClientEvent.PhoneMismatch}, nothing is linked and the connection drops.
+     */
+    public synchronized ScanOutcome scan(long numberId, Optional<String> scannerPhoneNumber) {
+        return clientShowingLiveQr(numberId)
+                .map(client -> pair(client, scannerPhoneNumber))
+                .orElseGet(ScanOutcome.NoLiveQr::new);
+    }
+
+    /**
+     * Like {@link #scan}, for a phone that read this exact pairing string off a QR image: it pairs only while that
+     * ref is the live one of its connection, so a test can check that the QR it was shown is the one WhatsApp
+     * would accept at that moment.
+     */
+    public synchronized ScanOutcome scanCode(String pairingString, Optional<String> scannerPhoneNumber) {
+        Instant now = clock.instant();
+        return connections.entrySet().stream()
+                .filter(entry -> entry.getValue() instanceof Connection.Pairing(QrBatch batch)
+                        && batch.liveCodeAt(now).filter(pairingString::equals).isPresent())
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .map(client -> pair(client, scannerPhoneNumber))
+                .orElseGet(ScanOutcome.NoLiveQr::new);
+    }
+
+    private ScanOutcome pair(SimulatedClient client, Optional<String> scannerPhoneNumber) {
+        long numberId = client.spec().numberId();
+        String requested = client.spec().phoneNumber();
+        String account = asAccount(scannerPhoneNumber.orElse(requested));
+        if (!account.equals(asAccount(requested))) {
+            connections.remove(client);
+            log.info("Simulated phone {} scanned the QR of number {} ({}): refused, not the requested account",
+                    account, numberId, requested);
+            client.emit(new ClientEvent.PhoneMismatch(account));
+            return new ScanOutcome.PhoneMismatch(requested, account);
+        }
+        StoredDevice device = new StoredDevice(numberId, account, nextDeviceJid(account));
+        store.put(device);
+        log.info("Simulated phone {} linked number {} as {}", account, numberId, device.jid());
+        client.emit(new ClientEvent.PairSuccess(device.jid(), account, PHONE_PLATFORM));
+        logIn(client, device);
+        return new ScanOutcome.Linked(device);
+    }
+
+    /**
+     * The phone removes the number's linked device: it is deleted, and its live connections end with
+     * {@link ClientEvent.LoggedOut}.
+     *
+     * @return the removed device, empty when the number had none
+     */
+    public synchronized Optional<StoredDevice> removeFromPhone(long numberId) {
+        Optional<StoredDevice> removed = store.remove(numberId);
+        removed.ifPresent(device -> {
+            List<SimulatedClient> loggedIn = clientsLoggedInAs(device);
+            loggedIn.forEach(client -> {
+                connections.remove(client);
+                client.emit(new ClientEvent.LoggedOut(LOGGED_OUT_FROM_PHONE));
+            });
+            log.info("Simulated phone removed linked device {} of number {}", device.jid(), numberId);
+        });
+        return removed;
+    }
+
+    private void logIn(SimulatedClient client, StoredDevice device) {
+        Connection loggedIn = new Connection.LoggedIn(device);
+        connections.put(client, loggedIn);
+        client.emitOn(loggedIn, new ClientEvent.Connected(device.jid(), device.phoneNumber()));
+    }
+
+    private void replaceOtherConnectionsOf(StoredDevice device, SimulatedClient newcomer) {
+        clientsLoggedInAs(device).stream()
+                .filter(client -> client != newcomer)
+                .forEach(replaced -> {
+                    connections.remove(replaced);
+                    replaced.emit(new ClientEvent.StreamReplaced());
+                });
+    }
+
+    private List<SimulatedClient> clientsLoggedInAs(StoredDevice device) {
+        return connections.entrySet().stream()
+                .filter(entry -> entry.getValue() instanceof Connection.LoggedIn(StoredDevice loggedIn)
+                        && loggedIn.numberId() == device.numberId())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** When several connections of the number show a live QR, the phone sees the newest one. */
+    private Optional<SimulatedClient> clientShowingLiveQr(long numberId) {
+        Instant now = clock.instant();
+        Optional<SimulatedClient> newest = Optional.empty();
+        Instant newestIssuedAt = Instant.MIN;
+        for (Map.Entry<SimulatedClient, Connection> entry : connections.entrySet()) {
+            if (entry.getKey().spec().numberId() == numberId
+                    && entry.getValue() instanceof Connection.Pairing(QrBatch batch)
+                    && batch.liveIndexAt(now).isPresent()
+                    && batch.issuedAt().isAfter(newestIssuedAt)) {
+                newest = Optional.of(entry.getKey());
+                newestIssuedAt = batch.issuedAt();
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * WhatsApp numbers each linked device of an account from 1 up; the simulation continues after the highest
+     * device the store holds for the account.
+     */
+    private String nextDeviceJid(String account) {
+        String user = account.substring(1);
+        int highest = store.all().stream()
+                .map(StoredDevice::jid)
+                .filter(jid -> jid.startsWith(user + ":"))
+                .mapToInt(jid -> Integer.parseInt(jid.substring(user.length() + 1, jid.indexOf('@'))))
+                .max()
+                .orElse(0);
+        return user + ":" + (highest + 1) + USER_SERVER;
+    }
+
+    /** WhatsApp identifies an account by the digits of its number: {@code +<digits>} is how we report it. */
+    private static String asAccount(String phoneNumber) {
+        return "+" + phoneNumber.replaceAll("\\D", "");
+    }
+}

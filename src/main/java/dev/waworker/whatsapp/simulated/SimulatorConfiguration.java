@@ -1,0 +1,34 @@
+package dev.waworker.whatsapp.simulated;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.config.WorkerProperties;
+
+/** The simulated network and its client factory, in {@code whatsapp.client=simulated} mode only. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnSimulatedWhatsApp
+public class SimulatorConfiguration {
+
+    @Bean
+    SimulatorEventThread simulatorEventThread() {
+        return new SimulatorEventThread();
+    }
+
+    /** Uses the application's {@link Clock} when it defines one, so that the whole worker shares one time. */
+    @Bean
+    SimulatedWhatsApp simulatedWhatsApp(WhatsAppProperties whatsApp, WorkerProperties worker,
+            ObjectProvider<Clock> clock, SimulatorEventThread eventThread) {
+        return SimulatedWhatsApp.startIn(worker.dataDir(), whatsApp.simulator(), clock.getIfAvailable(Clock::systemUTC),
+                eventThread::execute);
+    }
+
+    @Bean
+    SimulatedClientFactory simulatedClientFactory(SimulatedWhatsApp network) {
+        return new SimulatedClientFactory(network);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.waworker.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DeliverCallback;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Load harness (run by scripts/bench-validations.sh, not by the test suite): starts the packaged worker in
+ * simulated mode as its own process, sends N {@code create} commands at once through RabbitMQ, and measures for
+ * each number the time from its command to its first {@code qr_generated}, then the worker's resident memory.
+ *
+ * <p>Arguments: {@code <worker jar> [validations=500]}. RabbitMQ must answer on localhost:5672.
+ */
+public final class ValidationBurst {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        int validations = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        String commandQueue = run + ".session.update";
+        String eventsQueue = run + ".worker.events";
+        int port = 18000 + (int) (ProcessHandle.current().pid() % 1000);
+        Path dataDir = Files.createTempDirectory(run);
+
+        Process worker = new ProcessBuilder("java", "-jar", jar.toString(),
+                "--whatsapp.client=simulated", "--server.port=" + port, "--worker.id=" + run,
+                "--worker.data-dir=" + dataDir, "--worker.amqp.command-queue=" + commandQueue,
+                "--worker.amqp.events-queue=" + eventsQueue, "--worker.amqp.dead-letter-queue=" + run + ".dlq",
+                "--worker.amqp.worker-queue-prefix=" + run + ".session.update.")
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("worker.log").toFile()).start();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("localhost");
+        try (Connection connection = factory.newConnection(run);
+             Channel channel = connection.createChannel()) {
+            awaitHealthy(port, worker, dataDir);
+            Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+            Map<Long, Long> firstQrAt = new ConcurrentHashMap<>();
+            CountDownLatch allFirstQrs = new CountDownLatch(validations);
+            DeliverCallback onEvent = (tag, delivery) -> {
+                long now = System.nanoTime();
+                JsonNode event = JSON.readTree(delivery.getBody());
+                if ("qr_generated".equals(event.path("action").asString())
+                        && firstQrAt.putIfAbsent(event.path("numberId").asLong(), now) == null) {
+                    allFirstQrs.countDown();
+                }
+            };
+            channel.basicConsume(eventsQueue, true, onEvent, tag -> { });
+
+            AMQP.BasicProperties json = new AMQP.BasicProperties.Builder().contentType("application/json")
+                    .deliveryMode(2).build();
+            for (long numberId = 1; numberId <= validations; numberId++) {
+                String command = """
+                        {"action":"create","data":{"numberId":%d,"phoneNumber":"+22177%07d"},"timestamp":%d}"""
+                        .formatted(numberId, numberId, System.currentTimeMillis());
+                sentAt.put(numberId, System.nanoTime());
+                channel.basicPublish("", commandQueue, json, command.getBytes(StandardCharsets.UTF_8));
+            }
+            allFirstQrs.await(120, TimeUnit.SECONDS);
+            long rssKb = residentKb(worker.pid(), "VmRSS");
+            long peakKb = residentKb(worker.pid(), "VmHWM");
+            report(validations, sentAt, firstQrAt, rssKb, peakKb);
+            channel.queueDelete(commandQueue);
+            channel.queueDelete(eventsQueue);
+            channel.queueDelete(run + ".dlq");
+            channel.queueDelete(run + ".session.update." + run);
+        } finally {
+            worker.destroy();
+            if (!worker.waitFor(40, TimeUnit.SECONDS)) {
+                worker.destroyForcibly();
+            }
+        }
+    }
+
+    private static void report(int validations, Map<Long, Long> sentAt, Map<Long, Long> firstQrAt, long rssKb,
+                               long peakKb) {
+        List<Double> millis = new ArrayList<>();
+        firstQrAt.forEach((numberId, at) -> millis.add((at - sentAt.get(numberId)) / 1e6));
+        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf("validations sent at once: %d, first QR received for: %d%n", validations, sorted.length);
+        if (sorted.length > 0) {
+            System.out.printf("create -> first qr_generated: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99), sorted[sorted.length - 1]);
+        }
+        System.out.printf("worker RSS after them: %d MiB (peak %d MiB)%n", rssKb / 1024, peakKb / 1024);
+        if (sorted.length < validations) {
+            System.exit(1);
+        }
+    }
+
+    private static double percentile(double[] sorted, int percent) {
+        int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
+    }
+
+    private static long residentKb(long pid, String field) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(line -> line.startsWith(field + ":"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                .findFirst().orElse(-1);
+    }
+
+    private static void awaitHealthy(int port, Process worker, Path dataDir) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            if (!worker.isAlive()) {
+                throw new IllegalStateException("the worker exited; see " + dataDir.resolve("worker.log"));
+            }
+            return http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\"");
+        });
+    }
+}

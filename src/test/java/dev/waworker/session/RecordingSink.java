@@ -1,0 +1,35 @@
+package dev.waworker.session;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An {@link EventSink} that confirms at once and remembers every event, in order. */
+final class RecordingSink implements EventSink {
+
+    final List<WorkerEvent> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletionStage<Void> publish(WorkerEvent event) {
+        events.add(event);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    List<String> actions() {
+        return events.stream().map(WorkerEvent::action).toList();
+    }
+
+    List<WorkerEvent> of(long numberId) {
+        return events.stream().filter(event -> event.header().numberId() == numberId).toList();
+    }
+
+    <T extends WorkerEvent> T last(Class<T> type) {
+        return events.reversed().stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + actions()));
+    }
+
+    void clear() {
+        events.clear();
+    }
+}

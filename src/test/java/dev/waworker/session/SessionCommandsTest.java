@@ -1,0 +1,286 @@
+package dev.waworker.session;
+
+import static dev.waworker.session.SessionCommand.Type.CLOSE;
+import static dev.waworker.session.SessionCommand.Type.CREATE;
+import static dev.waworker.session.SessionCommand.Type.RECONNECT;
+import static dev.waworker.session.SessionCommand.Type.REGENERATE_QR;
+import static dev.waworker.session.SessionFixture.PHONE;
+import static dev.waworker.session.SessionFixture.TTL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import dev.waworker.whatsapp.StoredDevice;
+
+/** What each command of the contract does in each situation a number can be in. */
+class SessionCommandsTest {
+
+    private final SessionFixture fixture = new SessionFixture();
+    private final RecordingSink sink = fixture.sink;
+
+    private void connected(long numberId) {
+        fixture.create(numberId);
+        fixture.giveRefs(numberId, 6);
+        fixture.scan(numberId, PHONE);
+        sink.clear();
+    }
+
+    private void pairingWithTwoExpiries(long numberId) {
+        fixture.create(numberId);
+        fixture.giveRefs(numberId, 6);
+        fixture.timers.advance(TTL.multipliedBy(2));
+        sink.clear();
+    }
+
+    @Nested
+    class Create {
+
+        @Test
+        void whilePairingRepublishesTheCurrentQrInsteadOfOpeningAnotherSession() {
+            fixture.create(6);
+            fixture.giveRefs(6, 6);
+            WorkerEvent.QrGenerated shown = sink.last(WorkerEvent.QrGenerated.class);
+            fixture.timers.advance(Duration.ofSeconds(5));
+
+            fixture.command(CREATE, 6, PHONE);
+
+            WorkerEvent.QrGenerated again = sink.last(WorkerEvent.QrGenerated.class);
+            assertThat(sink.actions()).containsExactly("qr_generated", "qr_generated");
+            assertThat(again.qrCode()).isEqualTo(shown.qrCode());
+            assertThat(again.qrIndex()).isEqualTo(1);
+            assertThat(again.expiresAt()).isEqualTo(shown.expiresAt());
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
+            assertThat(fixture.whatsApp.client(6).calls).containsExactly("connect");
+        }
+
+        @Test
+        void beforeTheFirstQrPublishesNothingAndOpensNothingMore() {
+            fixture.create(6);
+            fixture.create(6);
+
+            assertThat(sink.events).isEmpty();
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
+        }
+
+        @Test
+        void whenConnectedPublishesConnected() {
+            connected(6);
+
+            fixture.create(6);
+
+            assertThat(sink.actions()).containsExactly("connected");
+            assertThat(sink.last(WorkerEvent.Connected.class).message()).isEmpty();
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
+        }
+
+        @Test
+        void validateIsTheSameCommand() {
+            // The parser maps the alias; here it suffices that a second CREATE keeps the retry budget untouched.
+            pairingWithTwoExpiries(6);
+
+            fixture.create(6);
+
+            assertThat(fixture.view(6).attempt()).isEqualTo(2);
+        }
+
+        @Test
+        void forAnotherPhoneNumberClosesTheOldSessionFirst() {
+            connected(6);
+
+            fixture.command(CREATE, 6, "+221770000000");
+
+            assertThat(sink.actions()).containsExactly("disconnected");
+            assertThat(sink.last(WorkerEvent.Disconnected.class).header().sessionId())
+                    .isEqualTo("session_6_+221771234567");
+            assertThat(fixture.whatsApp.clientsOf(6).getFirst().calls).contains("logout", "close");
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(2);
+            assertThat(fixture.view(6).sessionId()).isEqualTo("session_6_+221770000000");
+        }
+    }
+
+    @Nested
+    class RegenerateQr {
+
+        @Test
+        void whenConnectedAnswersConnectedWithTheContractMessage() {
+            connected(6);
+
+            fixture.command(REGENERATE_QR, 6, PHONE);
+
+            WorkerEvent.Connected connected = sink.last(WorkerEvent.Connected.class);
+            assertThat(sink.actions()).containsExactly("connected");
+            assertThat(connected.message()).contains("Session already connected. No QR needed.");
+            assertThat(connected.header().correlationId()).contains("cmd-REGENERATE_QR");
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
+        }
+
+        @Test
+        void whilePairingClosesTheOldSessionResetsTheCounterAndShowsANewQr() {
+            pairingWithTwoExpiries(6);
+            FakeWhatsApp.FakeClient old = fixture.whatsApp.client(6);
+
+            fixture.command(REGENERATE_QR, 6, PHONE);
+            fixture.giveRefs(6, 6);
+
+            assertThat(old.calls).endsWith("close");
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(2);
+            assertThat(fixture.view(6).attempt()).isZero();
+            WorkerEvent.QrGenerated qr = sink.last(WorkerEvent.QrGenerated.class);
+            assertThat(sink.actions()).containsExactly("qr_generated");
+            assertThat(qr.qrIndex()).as("a fresh start numbers QRs from 1 again").isEqualTo(1);
+            assertThat(fixture.counter("whatsapp.qr.regenerations", "trigger", "manual")).isEqualTo(1);
+
+            fixture.timers.advance(TTL.multipliedBy(3));
+            assertThat(sink.actions()).as("the whole budget of 3 is available again").containsExactly(
+                    "qr_generated", "qr_regenerating", "qr_generated", "qr_regenerating", "qr_generated",
+                    "qr_regenerating", "qr_generated");
+        }
+
+        @Test
+        void eventsOfTheReplacedClientAreIgnored() {
+            fixture.create(6);
+            fixture.giveRefs(6, 6);
+            FakeWhatsApp.FakeClient old = fixture.whatsApp.client(6);
+            fixture.command(REGENERATE_QR, 6, PHONE);
+            sink.clear();
+
+            old.emit(new dev.waworker.whatsapp.ClientEvent.Connected("221771234567:1@s.whatsapp.net", PHONE));
+
+            assertThat(sink.events).isEmpty();
+            assertThat(fixture.view(6).state()).isEqualTo(SessionState.PAIRING);
+        }
+
+        @Test
+        void forAnUnknownNumberStartsAValidation() {
+            fixture.command(REGENERATE_QR, 6, PHONE);
+            fixture.giveRefs(6, 6);
+
+            assertThat(sink.actions()).containsExactly("qr_generated");
+        }
+
+        @Test
+        void hasNoLimit() {
+            fixture.create(6);
+            for (int i = 0; i < 10; i++) {
+                fixture.command(REGENERATE_QR, 6, PHONE);
+                fixture.giveRefs(6, 6);
+            }
+            assertThat(sink.actions()).hasSize(10).containsOnly("qr_generated");
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(11);
+            assertThat(fixture.whatsApp.clientsOf(6).subList(0, 10)).allMatch(c -> c.calls.contains("close"));
+        }
+
+        @Test
+        void dropsAStoredDeviceThatHasNoLiveSession() {
+            fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
+
+            fixture.command(REGENERATE_QR, 6, PHONE);
+
+            assertThat(fixture.whatsApp.forgotten).containsExactly(6L);
+            assertThat(fixture.view(6).state()).isEqualTo(SessionState.PAIRING);
+        }
+    }
+
+    @Nested
+    class Close {
+
+        @Test
+        void logsTheDeviceOutAndPublishesDisconnected() {
+            connected(6);
+            FakeWhatsApp.FakeClient client = fixture.whatsApp.client(6);
+
+            fixture.command(CLOSE, 6, PHONE);
+
+            assertThat(client.calls).endsWith("logout", "close");
+            WorkerEvent.Disconnected disconnected = sink.last(WorkerEvent.Disconnected.class);
+            assertThat(sink.actions()).containsExactly("disconnected");
+            assertThat(disconnected.reason()).isEqualTo("closed by backend");
+            assertThat(fixture.hasSession(6)).isFalse();
+            assertThat(fixture.whatsApp.storedDevices()).isEmpty();
+        }
+
+        @Test
+        void whilePairingStopsTheQrCycle() {
+            fixture.create(6);
+            fixture.giveRefs(6, 6);
+            sink.clear();
+
+            fixture.command(CLOSE, 6, PHONE);
+            fixture.timers.advance(Duration.ofMinutes(2));
+
+            assertThat(sink.actions()).containsExactly("disconnected");
+            assertThat(fixture.counter("whatsapp.validations", "outcome", "closed")).isEqualTo(1);
+        }
+
+        @Test
+        void ofAnUnknownNumberDoesNothing() {
+            fixture.command(CLOSE, 99, PHONE);
+
+            assertThat(sink.events).isEmpty();
+            assertThat(fixture.whatsApp.clientsOf(99)).isEmpty();
+        }
+
+        @Test
+        void ofAStoredDeviceWithoutLiveSessionDeletesIt() {
+            fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
+
+            fixture.command(CLOSE, 6, PHONE);
+
+            assertThat(fixture.whatsApp.stored).isEmpty();
+            assertThat(sink.last(WorkerEvent.Disconnected.class).reason()).isEqualTo("closed by backend");
+        }
+    }
+
+    @Nested
+    class Reconnect {
+
+        @Test
+        void aConnectedSessionReconnectsWithItsCredentialsAndAnnouncesIt() {
+            connected(6);
+            FakeWhatsApp.FakeClient client = fixture.whatsApp.client(6);
+
+            fixture.command(RECONNECT, 6, PHONE);
+
+            assertThat(client.calls).endsWith("disconnect", "connect");
+            assertThat(fixture.view(6).state()).isEqualTo(SessionState.CONNECTING);
+            client.emit(new dev.waworker.whatsapp.ClientEvent.Connected("221771234567:7@s.whatsapp.net", PHONE));
+            assertThat(sink.actions()).containsExactly("connected");
+        }
+
+        @Test
+        void anUnpairedSessionStartsAFreshQrCycle() {
+            pairingWithTwoExpiries(6);
+
+            fixture.command(RECONNECT, 6, PHONE);
+            fixture.giveRefs(6, 6);
+
+            assertThat(fixture.view(6).attempt()).isZero();
+            assertThat(sink.last(WorkerEvent.QrGenerated.class).qrIndex()).isEqualTo(1);
+            assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
+        }
+
+        @Test
+        void aStoredDeviceWithoutLiveSessionIsConnected() {
+            fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
+
+            fixture.command(RECONNECT, 6, PHONE);
+
+            assertThat(fixture.view(6).state()).isEqualTo(SessionState.CONNECTING);
+            assertThat(fixture.whatsApp.client(6).calls).containsExactly("connect");
+        }
+    }
+
+    @Test
+    void commandsCarryTheirCorrelationIdToTheEventsTheyCause() {
+        fixture.manager.handle(new SessionCommand(CREATE, 6, PHONE, Optional.of("msg-42"))).toCompletableFuture()
+                .join();
+        fixture.giveRefs(6, 6);
+        fixture.timers.advance(TTL);
+
+        assertThat(sink.events).allMatch(event -> event.header().correlationId().equals(Optional.of("msg-42")));
+    }
+}

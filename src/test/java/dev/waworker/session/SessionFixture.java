@@ -1,0 +1,79 @@
+package dev.waworker.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.waworker.qr.QrCodeRenderer;
+import dev.waworker.testing.ManualClock;
+import dev.waworker.whatsapp.ClientEvent;
+
+/**
+ * A SessionManager on a manual clock with every lane and publication run inline on the calling thread, so that a
+ * test reads as a timeline: command, client event, time passes, assertions.
+ */
+final class SessionFixture {
+
+    static final Instant START = Instant.parse("2025-12-06T14:00:00Z");
+    static final String PHONE = "+221771234567";
+    static final Duration TTL = Duration.ofSeconds(20);
+
+    final ManualClock clock = new ManualClock(START);
+    final ManualTimers timers = new ManualTimers(clock);
+    final FakeWhatsApp whatsApp = new FakeWhatsApp();
+    final RecordingSink sink = new RecordingSink();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final SessionManager manager;
+
+    SessionFixture() {
+        this(new SessionSettings(3, 3, Duration.ofSeconds(2)));
+    }
+
+    SessionFixture(SessionSettings settings) {
+        manager = new SessionManager(whatsApp, new QrCodeRenderer(), sink, settings, clock, timers,
+                new SessionMetrics(meters), Runnable::run, Runnable::run);
+    }
+
+    void command(SessionCommand.Type type, long numberId, String phone) {
+        manager.handle(new SessionCommand(type, numberId, phone, Optional.of("cmd-" + type))).toCompletableFuture()
+                .join();
+    }
+
+    void create(long numberId) {
+        command(SessionCommand.Type.CREATE, numberId, PHONE);
+    }
+
+    /** WhatsApp hands the number's current connection a batch of {@code count} refs. */
+    List<String> giveRefs(long numberId, int count) {
+        List<String> codes = IntStream.rangeClosed(1, count)
+                .mapToObj(i -> "https://wa.me/settings/linked_devices#2@ref" + numberId + "-" + i
+                        + ",noise,identity,adv,CHROME")
+                .toList();
+        whatsApp.client(numberId).emit(new ClientEvent.QrCodes(codes, TTL, TTL));
+        return codes;
+    }
+
+    /** The phone of {@code phone} scans: WhatsApp links the device, then the client logs in. */
+    void scan(long numberId, String phone) {
+        String jid = phone.replace("+", "") + ":7@s.whatsapp.net";
+        whatsApp.client(numberId).emit(new ClientEvent.PairSuccess(jid, phone, "android"));
+        whatsApp.client(numberId).emit(new ClientEvent.Connected(jid, phone));
+    }
+
+    SessionView view(long numberId) {
+        return manager.view(numberId).join().orElseThrow(() -> new AssertionError("no session " + numberId));
+    }
+
+    boolean hasSession(long numberId) {
+        return manager.view(numberId).join().isPresent();
+    }
+
+    double counter(String name, String... tags) {
+        var counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}

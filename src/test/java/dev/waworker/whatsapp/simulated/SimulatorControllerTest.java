@@ -1,0 +1,147 @@
+package dev.waworker.whatsapp.simulated;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+
+import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.testing.ManualClock;
+import dev.waworker.whatsapp.ClientEvent;
+import dev.waworker.whatsapp.ClientSpec;
+
+/** The controller's HTTP mapping, status codes and JSON, in front of a real simulated network. */
+class SimulatorControllerTest {
+
+    @TempDir
+    Path dataDir;
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-12-06T14:00:00Z"));
+    private final ManualExecutor eventThread = new ManualExecutor();
+    private final RecordingListener listener = new RecordingListener();
+    private SimulatedWhatsApp network;
+    private MockMvc http;
+
+    @BeforeEach
+    void startTheNetwork() {
+        network = SimulatedWhatsApp.startIn(dataDir,
+                new WhatsAppProperties.Simulator(Duration.ofSeconds(20), Duration.ofSeconds(20), 6), clock, eventThread);
+        http = MockMvcBuilders.standaloneSetup(new SimulatorController(network)).build();
+    }
+
+    private void numberSixShowsAQr() {
+        new SimulatedClientFactory(network).open(new ClientSpec(6, "+221771234567"), listener).connect();
+        eventThread.runAll();
+    }
+
+    private ResultActions scan(String body) throws Exception {
+        return http.perform(post("/simulator/sessions/6/scan").contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    @Test
+    void aScanWithoutBodyPairsAsTheRequestedNumber() throws Exception {
+        numberSixShowsAQr();
+
+        http.perform(post("/simulator/sessions/6/scan"))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.numberId").value(6))
+                .andExpect(jsonPath("$.phoneNumber").value("+221771234567"))
+                .andExpect(jsonPath("$.jid").value("221771234567:1@s.whatsapp.net"));
+    }
+
+    @Test
+    void aScanByTheRequestedAccountPairs() throws Exception {
+        numberSixShowsAQr();
+
+        scan("{\"phoneNumber\": \"+221771234567\"}").andExpect(status().isOk());
+
+        eventThread.runAll();
+        assertThat(listener.events()).last().isInstanceOf(ClientEvent.Connected.class);
+    }
+
+    @Test
+    void aScanWhenNoQrIsLiveIsNotFound() throws Exception {
+        http.perform(post("/simulator/sessions/6/scan"))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.error").value("no QR code is live for number 6"));
+    }
+
+    @Test
+    void aScanAfterTheLastQrExpiredIsNotFound() throws Exception {
+        numberSixShowsAQr();
+        clock.advance(Duration.ofSeconds(20 * 6));
+
+        http.perform(post("/simulator/sessions/6/scan")).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void aScanByAnotherAccountIsAConflictAndLinksNothing() throws Exception {
+        numberSixShowsAQr();
+
+        scan("{\"phoneNumber\": \"+221700000000\"}")
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.error").value(
+                        "the scanning account +221700000000 is not the requested number +221771234567: nothing was linked"));
+        assertThat(network.storedDevices()).isEmpty();
+    }
+
+    @Test
+    void aMalformedPhoneNumberIsABadRequestAndScansNothing() throws Exception {
+        numberSixShowsAQr();
+
+        scan("{\"phoneNumber\": \"call me\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("phoneNumber must be an optional + and 8 to 15 digits, was \"call me\""));
+        http.perform(post("/simulator/sessions/6/scan")).andExpect(status().isOk());
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsABadRequest() throws Exception {
+        scan("phone=+221771234567")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").exists());
+    }
+
+    @Test
+    void aNumberIdThatIsNotAnIntegerIsABadRequest() throws Exception {
+        http.perform(post("/simulator/sessions/six/scan"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("numberId must be an integer, was \"six\""));
+    }
+
+    @Test
+    void theLogoutFromThePhoneRemovesTheLinkedDevice() throws Exception {
+        numberSixShowsAQr();
+        http.perform(post("/simulator/sessions/6/scan")).andExpect(status().isOk());
+
+        http.perform(post("/simulator/sessions/6/logout"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.numberId").value(6))
+                .andExpect(jsonPath("$.jid").value("221771234567:1@s.whatsapp.net"));
+
+        assertThat(network.storedDevices()).isEmpty();
+        eventThread.runAll();
+        assertThat(listener.events()).last().isEqualTo(new ClientEvent.LoggedOut("device removed from the phone"));
+    }
+
+    @Test
+    void aLogoutOfANumberWithoutLinkedDeviceIsNotFound() throws Exception {
+        http.perform(post("/simulator/sessions/6/logout"))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.error").value("number 6 has no linked device"));
+    }
+}
