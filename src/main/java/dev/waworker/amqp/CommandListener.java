@@ -26,6 +26,7 @@ import dev.waworker.session.EventHeader;
 import dev.waworker.session.EventSink;
 import dev.waworker.session.SessionCommand;
 import dev.waworker.session.SessionCommandHandler;
+import dev.waworker.session.SerialLanes;
 import dev.waworker.session.SessionIds;
 import dev.waworker.session.WorkerEvent;
 import io.micrometer.core.instrument.Timer;
@@ -69,7 +70,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     // futures: those are session lanes and the AMQP client's own threads, which a blocked publish must not stall.
     private final ExecutorService settling =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().name("command-settler").daemon().factory());
-    private final SerialLanes<String> forwardsByQueue = new SerialLanes<>(settling);
+    private final SerialLanes forwardsByNumber = new SerialLanes(settling);
     private final InFlight taken = new InFlight();
     private volatile boolean accepting = true;
 
@@ -174,9 +175,9 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
             metrics.record(started, action, Outcome.UNKNOWN_WORKER);
             return;
         }
-        // One forward at a time per target queue, each confirmed before the next: commands for a number reach
-        // the other worker in the order we received them.
-        forwardsByQueue.submit(queue, () -> sender.send(queue, MessageCopies.asPublished(message)))
+        // One forward at a time per number, each confirmed before the next: a number's commands reach the other
+        // worker in the order we received them (publishes on different channels could overtake each other).
+        forwardsByNumber.submit(command.numberId(), () -> sender.send(queue, MessageCopies.asPublished(message)))
                 .whenCompleteAsync((ignored, failure) -> {
                     if (failure == null) {
                         delivery.ack();

@@ -21,9 +21,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <ul>
  *   <li>Never blocks the caller: messages go out on a thread of their own (a broker under an alarm blocks the
  *       publishing thread, and that must not be a session lane).</li>
- *   <li>Keeps each number's events in the order they were handed over, retries included: an event waits until
- *       the previous event of its number is confirmed or given up. The backend relies on it, e.g.
- *       {@code qr_regenerating} comes before the {@code qr_generated} that follows it.</li>
+ *   <li>Keeps no order of its own between events: the session layer hands a number's next event over only once
+ *       the previous one has settled, which is what keeps {@code qr_regenerating} before the
+ *       {@code qr_generated} that follows it, retries included.</li>
  *   <li>Sends a failed, refused or unconfirmed event again, up to {@code publishAttempts} times in all, with a
  *       short growing pause; a resent event keeps its {@code eventId} so the backend can drop a duplicate.</li>
  *   <li>Counts {@code worker.events.published} and {@code worker.events.failed} per {@code action}.</li>
@@ -41,7 +41,6 @@ public class EventPublisher implements EventSink, AutoCloseable {
     private final MeterRegistry meters;
     private final ExecutorService publishing =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().name("event-publisher").daemon().factory());
-    private final SerialLanes<Long> lanes = new SerialLanes<>(publishing);
     private final InFlight inFlight = new InFlight();
 
     public EventPublisher(QueueSender sender, String workerId, String eventsQueue, int publishAttempts,
@@ -60,7 +59,8 @@ public class EventPublisher implements EventSink, AutoCloseable {
     public CompletionStage<Void> publish(WorkerEvent event) {
         Message message = messages.toMessage(event);
         String eventId = message.getMessageProperties().getMessageId();
-        CompletableFuture<Void> delivery = lanes.submit(event.header().numberId(), () -> attempt(message, 1))
+        CompletableFuture<Void> delivery = CompletableFuture.supplyAsync(() -> attempt(message, 1), publishing)
+                .thenCompose(firstAttempt -> firstAttempt)
                 .whenComplete((ignored, failure) -> record(event, eventId, failure));
         inFlight.track(delivery);
         return delivery.minimalCompletionStage();

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -102,23 +101,6 @@ class EventPublisherIT {
             assertThat(properties.getHeaders()).doesNotContainKey("__TypeId__");
         }
         assertThat(meters.counter("worker.events.published", "action", "qr_generated").count()).isEqualTo(1);
-    }
-
-    @Test
-    void deliversOneNumbersEventsInTheOrderTheyWereHandedOver() {
-        List<CompletableFuture<Void>> deliveries = new ArrayList<>();
-        for (int attempt = 1; attempt <= 200; attempt++) {
-            deliveries.add(publisher.publish(new WorkerEvent.QrRegenerating(
-                    new EventHeader(6, "session_6_+221771234567", Instant.now(), Optional.empty()),
-                    attempt, 200, "attempt " + attempt)).toCompletableFuture());
-        }
-        CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new)).join();
-
-        List<Object> attempts = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            attempts.add(json(receive()).get("attempt"));
-        }
-        assertThat(attempts).isSorted().hasSize(200).doesNotHaveDuplicates();
     }
 
     @Test

@@ -103,34 +103,6 @@ class EventPublisherTest {
     }
 
     @Test
-    void keepsOneNumbersEventsInOrderWhileOtherNumbersGoAhead() {
-        publisher.publish(regenerating(6));
-        publisher.publish(disconnected(6));
-        publisher.publish(disconnected(7));
-
-        ScriptedSender.Sent first = broker.awaitSent(0);
-        ScriptedSender.Sent other = broker.awaitSent(1);
-        assertThat(first.message().getMessageProperties().getType()).isEqualTo("qr_regenerating");
-        assertThat(other.message().getBody()).asString().contains("\"numberId\":7");
-
-        first.confirm().complete(null);
-        ScriptedSender.Sent second = broker.awaitSent(2);
-        assertThat(second.message().getMessageProperties().getType()).isEqualTo("disconnected");
-        assertThat(second.message().getBody()).asString().contains("\"numberId\":6");
-    }
-
-    @Test
-    void keepsTheOrderWhenAnEarlierEventIsRetried() {
-        publisher.publish(regenerating(6));
-        publisher.publish(disconnected(6));
-
-        broker.awaitSent(0).confirm().completeExceptionally(new PublishFailedException("nack"));
-        ScriptedSender.Sent retry = broker.awaitSent(1);
-
-        assertThat(retry.message().getMessageProperties().getType()).isEqualTo("qr_regenerating");
-    }
-
-    @Test
     void neverBlocksTheCallerEvenWhenSendingBlocks() {
         CompletableFuture<Void> unblock = new CompletableFuture<>();
         QueueSender blockedBroker = (queue, message) -> {
@@ -167,10 +139,6 @@ class EventPublisherTest {
 
     private static WorkerEvent disconnected(long numberId) {
         return new WorkerEvent.Disconnected(header(numberId), "closed by backend");
-    }
-
-    private static WorkerEvent regenerating(long numberId) {
-        return new WorkerEvent.QrRegenerating(header(numberId), 1, 3, "QR code expired. Generating new QR code (attempt 1/3)");
     }
 
     private static EventHeader header(long numberId) {

@@ -1,0 +1,57 @@
+package dev.waworker.amqp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The identity and queue names of the worker one integration-test class starts: unique per class, so that
+ * classes never read each other's commands or events on the shared broker, and a device store of its own.
+ */
+record TestWorker(String id, String commandQueue, String eventsQueue, String deadLetterQueue,
+        String workerQueuePrefix, Path dataDir) {
+
+    /** Names of its own, in the {@code test.<purpose>.<random>} namespace. */
+    static TestWorker unique(String purpose) {
+        String base = "test." + purpose + "." + UUID.randomUUID().toString().substring(0, 8);
+        return new TestWorker("worker-" + purpose, base + ".commands", base + ".events", base + ".commands.dlq",
+                base + ".commands.", temporaryDataDir());
+    }
+
+    /** The contract's queue names, as a deployed worker uses them. */
+    static TestWorker withContractNames(String id) {
+        return new TestWorker(id, "whatsapp.session.update", "whatsapp.worker.events", "whatsapp.session.update.dlq",
+                "whatsapp.session.update.", temporaryDataDir());
+    }
+
+    String ownQueue() {
+        return workerQueuePrefix + id;
+    }
+
+    String queueOf(String workerId) {
+        return workerQueuePrefix + workerId;
+    }
+
+    void register(DynamicPropertyRegistry properties) {
+        properties.add("worker.id", this::id);
+        properties.add("worker.data-dir", () -> dataDir.toString());
+        properties.add("worker.amqp.command-queue", this::commandQueue);
+        properties.add("worker.amqp.events-queue", this::eventsQueue);
+        properties.add("worker.amqp.dead-letter-queue", this::deadLetterQueue);
+        properties.add("worker.amqp.worker-queue-prefix", this::workerQueuePrefix);
+        properties.add("spring.rabbitmq.host", RabbitBroker::host);
+        properties.add("spring.rabbitmq.port", RabbitBroker::port);
+    }
+
+    private static Path temporaryDataDir() {
+        try {
+            return Files.createTempDirectory("worker-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
