@@ -51,6 +51,8 @@ final class BackendProbe implements AutoCloseable {
 
     BackendProbe(TestWorker worker) {
         this.worker = worker;
+        // Shows a message without content_type as having none (Spring's reader would say application/octet-stream).
+        rabbit.setMessagePropertiesConverter(new AbsentContentTypeKeepingConverter());
     }
 
     /** A command as the contract shows it, as JSON with {@code content_type: application/json}. */
@@ -66,6 +68,21 @@ final class BackendProbe implements AutoCloseable {
         properties.setMessageId(UUID.randomUUID().toString());
         send(queue, json.getBytes(StandardCharsets.UTF_8), properties);
         return properties.getMessageId();
+    }
+
+    /**
+     * Sends the JSON bodies in this order on one channel, as one backend thread would: messages sent on different
+     * channels may reach the queue in another order.
+     */
+    void sendJsonInOrder(String queue, List<String> bodies) {
+        rabbit.invoke(operations -> {
+            for (String body : bodies) {
+                MessageProperties properties = new MessageProperties();
+                properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+                operations.send("", queue, new Message(body.getBytes(StandardCharsets.UTF_8), properties));
+            }
+            return null;
+        });
     }
 
     /** Sends exactly these bytes with exactly these properties. */

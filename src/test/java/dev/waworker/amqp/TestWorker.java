@@ -17,8 +17,13 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
 
     /** Names of its own, in the {@code test.<purpose>.<random>} namespace. */
     static TestWorker unique(String purpose) {
+        return unique(purpose, "worker-" + purpose);
+    }
+
+    /** Names of its own, for a worker with the given id. */
+    static TestWorker unique(String purpose, String id) {
         String base = "test." + purpose + "." + UUID.randomUUID().toString().substring(0, 8);
-        return new TestWorker("worker-" + purpose, base + ".commands", base + ".events", base + ".commands.dlq",
+        return new TestWorker(id, base + ".commands", base + ".events", base + ".commands.dlq",
                 base + ".commands.", temporaryDataDir());
     }
 
