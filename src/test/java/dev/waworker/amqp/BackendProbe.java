@@ -15,6 +15,7 @@ import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.context.ApplicationContext;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -121,6 +122,17 @@ final class BackendProbe implements AutoCloseable {
 
     RabbitAdmin admin() {
         return admin;
+    }
+
+    /**
+     * Stops the worker's consumers, then deletes the queues it declared for this test (in that order: a consumer
+     * whose queue disappears keeps trying to consume it) and closes the probe. The test framework closes the rest
+     * of the worker afterwards.
+     */
+    void stopWorkerAndCleanUp(ApplicationContext worker) {
+        worker.getBean(CommandIntake.class).stop();
+        this.worker.queuesToDelete().forEach(admin::deleteQueue);
+        close();
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -39,8 +40,8 @@ class BadInputIT {
     }
 
     @AfterAll
-    static void closeProbe() {
-        BACKEND.close();
+    static void stopWorkerAndCleanUp(ApplicationContext worker) {
+        BACKEND.stopWorkerAndCleanUp(worker);
     }
 
     @BeforeEach

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,8 +38,8 @@ class CommandBodyVariantsIT {
     }
 
     @AfterAll
-    static void closeProbe() {
-        BACKEND.close();
+    static void stopWorkerAndCleanUp(ApplicationContext worker) {
+        BACKEND.stopWorkerAndCleanUp(worker);
     }
 
     @Test

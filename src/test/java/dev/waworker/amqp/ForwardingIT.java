@@ -18,6 +18,7 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,9 +51,9 @@ class ForwardingIT {
     }
 
     @AfterAll
-    static void removeTheOtherWorkersQueue() {
+    static void stopWorkerAndCleanUp(ApplicationContext worker) {
         BACKEND.admin().deleteQueue(WORKER.queueOf(OTHER_WORKER));
-        BACKEND.close();
+        BACKEND.stopWorkerAndCleanUp(worker);
     }
 
     @Test

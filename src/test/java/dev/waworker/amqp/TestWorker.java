@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -11,9 +12,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * The identity and queue names of the worker one integration-test class starts: unique per class, so that
  * classes never read each other's commands or events on the shared broker, and a device store of its own.
+ *
+ * @param sharedQueuesAreOurs whether the command, events and dead-letter queues are this test's alone
  */
 record TestWorker(String id, String commandQueue, String eventsQueue, String deadLetterQueue,
-        String workerQueuePrefix, Path dataDir) {
+        String workerQueuePrefix, Path dataDir, boolean sharedQueuesAreOurs) {
 
     /** Names of its own, in the {@code test.<purpose>.<random>} namespace. */
     static TestWorker unique(String purpose) {
@@ -24,13 +27,20 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
     static TestWorker unique(String purpose, String id) {
         String base = "test." + purpose + "." + UUID.randomUUID().toString().substring(0, 8);
         return new TestWorker(id, base + ".commands", base + ".events", base + ".commands.dlq",
-                base + ".commands.", temporaryDataDir());
+                base + ".commands.", temporaryDataDir(), true);
     }
 
     /** The contract's queue names, as a deployed worker uses them. */
     static TestWorker withContractNames(String id) {
         return new TestWorker(id, "whatsapp.session.update", "whatsapp.worker.events", "whatsapp.session.update.dlq",
-                "whatsapp.session.update.", temporaryDataDir());
+                "whatsapp.session.update.", temporaryDataDir(), false);
+    }
+
+    /** The queues the worker declared that no one else uses, for the test to delete. */
+    List<String> queuesToDelete() {
+        return sharedQueuesAreOurs
+                ? List.of(commandQueue, eventsQueue, deadLetterQueue, ownQueue())
+                : List.of(ownQueue());
     }
 
     String ownQueue() {
@@ -41,13 +51,19 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
         return workerQueuePrefix + workerId;
     }
 
+    /** Sets the worker's id, data directory and every queue name. */
     void register(DynamicPropertyRegistry properties) {
-        properties.add("worker.id", this::id);
-        properties.add("worker.data-dir", () -> dataDir.toString());
+        registerIdentity(properties);
         properties.add("worker.amqp.command-queue", this::commandQueue);
         properties.add("worker.amqp.events-queue", this::eventsQueue);
         properties.add("worker.amqp.dead-letter-queue", this::deadLetterQueue);
         properties.add("worker.amqp.worker-queue-prefix", this::workerQueuePrefix);
+    }
+
+    /** Sets the worker's id, data directory and broker, and leaves the queue names to the application's defaults. */
+    void registerIdentity(DynamicPropertyRegistry properties) {
+        properties.add("worker.id", this::id);
+        properties.add("worker.data-dir", () -> dataDir.toString());
         properties.add("spring.rabbitmq.host", RabbitBroker::host);
         properties.add("spring.rabbitmq.port", RabbitBroker::port);
     }
