@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.ReturnedMessage;
@@ -28,6 +30,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  */
 public class ConfirmedSender implements QueueSender {
 
+    private static final Logger log = LoggerFactory.getLogger(ConfirmedSender.class);
     private static final String DEFAULT_EXCHANGE = "";
 
     private final RabbitTemplate template;
@@ -40,6 +43,10 @@ public class ConfirmedSender implements QueueSender {
         }
         this.template = new RabbitTemplate(connectionFactory);
         this.template.setMandatory(true);
+        // The returned message is reported through its publish's future; the callback only keeps the template
+        // from warning that nobody listens for returns.
+        this.template.setReturnsCallback(returned -> log.debug("Returned by the broker: {} {} (to {})",
+                returned.getReplyCode(), returned.getReplyText(), returned.getRoutingKey()));
         // A broker under a memory or disk alarm blocks the connections that publish; on a connection of their
         // own, publishes cannot stall the consumers' deliveries and acknowledgements.
         this.template.setUsePublisherConnection(true);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -51,21 +53,33 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
         return workerQueuePrefix + workerId;
     }
 
-    /** Sets the worker's id, data directory and every queue name. */
+    /** Sets the worker's id, data directory, broker and every queue name. */
     void register(DynamicPropertyRegistry properties) {
-        registerIdentity(properties);
-        properties.add("worker.amqp.command-queue", this::commandQueue);
-        properties.add("worker.amqp.events-queue", this::eventsQueue);
-        properties.add("worker.amqp.dead-letter-queue", this::deadLetterQueue);
-        properties.add("worker.amqp.worker-queue-prefix", this::workerQueuePrefix);
+        properties().forEach((key, value) -> properties.add(key, () -> value));
     }
 
     /** Sets the worker's id, data directory and broker, and leaves the queue names to the application's defaults. */
     void registerIdentity(DynamicPropertyRegistry properties) {
-        properties.add("worker.id", this::id);
-        properties.add("worker.data-dir", () -> dataDir.toString());
-        properties.add("spring.rabbitmq.host", RabbitBroker::host);
-        properties.add("spring.rabbitmq.port", RabbitBroker::port);
+        identity().forEach((key, value) -> properties.add(key, () -> value));
+    }
+
+    /** The worker's configuration: id, data directory, broker and every queue name. */
+    Map<String, Object> properties() {
+        Map<String, Object> properties = identity();
+        properties.put("worker.amqp.command-queue", commandQueue);
+        properties.put("worker.amqp.events-queue", eventsQueue);
+        properties.put("worker.amqp.dead-letter-queue", deadLetterQueue);
+        properties.put("worker.amqp.worker-queue-prefix", workerQueuePrefix);
+        return properties;
+    }
+
+    private Map<String, Object> identity() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("worker.id", id);
+        properties.put("worker.data-dir", dataDir.toString());
+        properties.put("spring.rabbitmq.host", RabbitBroker.host());
+        properties.put("spring.rabbitmq.port", RabbitBroker.port());
+        return properties;
     }
 
     private static Path temporaryDataDir() {
