@@ -87,7 +87,7 @@ class GracefulShutdownIT {
         }
 
         assertThat(HeldSessionLayer.RECEIVED).extracting(SessionCommand::numberId)
-                .containsExactly(801L, 802L, 803L, 804L, 805L);
+                .containsExactlyInAnyOrder(801L, 802L, 803L, 804L, 805L);
         await().atMost(BackendProbe.WAIT).until(() -> BACKEND.messageCount(WORKER.commandQueue()) == 3);
         List<String> returned = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
