@@ -45,6 +45,7 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
 
     @Override
     public void start() {
+        listener.startAccepting();
         container.start();
         running = true;
         log.info("Consuming commands from {}", String.join(" and ", container.getQueueNames()));

@@ -114,6 +114,11 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         }
     }
 
+    /** Takes commands again after {@link #stopAccepting()} (a stopped worker that is started again). */
+    void startAccepting() {
+        accepting = true;
+    }
+
     /** Stops taking new commands; those delivered from now on return to their queue when the channel closes. */
     void stopAccepting() {
         accepting = false;
