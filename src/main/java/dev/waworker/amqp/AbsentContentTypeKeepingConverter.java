@@ -8,8 +8,8 @@ import com.rabbitmq.client.Envelope;
 
 /**
  * Reads AMQP properties as Spring does, except that a message without {@code content_type} keeps none: Spring
- * would report {@code application/octet-stream}, a type the contract refuses, where the contract accepts "no
- * content type"; and a forwarded or dead-lettered copy must not gain a content type the original did not have.
+ * would report {@code application/octet-stream}, and a forwarded or dead-lettered copy must not gain a content type
+ * the original did not have.
  */
 final class AbsentContentTypeKeepingConverter extends DefaultMessagePropertiesConverter {
 

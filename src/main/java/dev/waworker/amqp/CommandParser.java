@@ -25,13 +25,19 @@ import tools.jackson.databind.json.JsonMapper;
  * content type: it never throws, whatever the bytes, so that no message can crash or block the consumer.
  *
  * <p>Accepted, as the backends in the field publish them: content type {@code application/json},
- * {@code text/plain} or none (parameters such as {@code charset} are ignored: the contract is UTF-8), and a body
+ * {@code text/plain} or none (Spring's {@code application/octet-stream} counting as none; parameters such as
+ * {@code charset} are ignored: the contract is UTF-8), and a body
  * that is either the JSON object or a JSON string holding it (a Spring {@code RabbitTemplate} sending a String
  * through a JSON converter), unwrapped once.
  */
 public final class CommandParser {
 
-    private static final Set<String> ACCEPTED_MEDIA_TYPES = Set.of("application/json", "text/plain");
+    /**
+     * {@code application/octet-stream} is what Spring AMQP stamps on a raw {@code Message} whose sender set no
+     * content type: for such a backend it means "none", which the contract accepts.
+     */
+    private static final Set<String> ACCEPTED_MEDIA_TYPES =
+            Set.of("application/json", "text/plain", "application/octet-stream");
     private static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{8,15}");
     /** Long enough to recognise a value in a dead-letter header, short enough not to copy a body into it. */
     private static final int MAX_QUOTED_CHARS = 64;
@@ -50,7 +56,7 @@ public final class CommandParser {
     public ParseResult parse(byte[] body, String contentType) {
         if (!isAccepted(contentType)) {
             return invalid("unsupported content type " + quote(contentType)
-                    + " (expected application/json, text/plain or none)");
+                    + " (expected application/json, text/plain, application/octet-stream or none)");
         }
         if (body == null || body.length == 0) {
             return invalid("empty body");

@@ -125,7 +125,7 @@ class BadInputIT {
 
         assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
                 .containsEntry("x-error", "unsupported content type 'application/xml' (expected application/json, "
-                        + "text/plain or none)");
+                        + "text/plain, application/octet-stream or none)");
     }
 
     private double invalidCommands() {

@@ -43,19 +43,19 @@ class CommandParserTest {
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"application/json", "text/plain", "", "application/json; charset=UTF-8",
-            "Application/JSON", " text/plain;charset=utf-8"})
+            "Application/JSON", " text/plain;charset=utf-8", "application/octet-stream"})
     void acceptsTheContractsContentTypes(String contentType) {
         assertThat(valid(CREATE_6, contentType).command().numberId()).isEqualTo(6);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"application/xml", "application/octet-stream", "application/x-java-serialized-object",
+    @ValueSource(strings = {"application/xml", "application/x-java-serialized-object",
             "application/jsonx"})
     void refusesOtherContentTypes(String contentType) {
         Invalid invalid = invalid(CREATE_6, contentType);
 
         assertThat(invalid.reason()).isEqualTo("unsupported content type '" + contentType
-                + "' (expected application/json, text/plain or none)");
+                + "' (expected application/json, text/plain, application/octet-stream or none)");
         assertThat(invalid.numberId()).isEmpty();
     }
 
