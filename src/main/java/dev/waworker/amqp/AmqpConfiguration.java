@@ -1,0 +1,90 @@
+package dev.waworker.amqp;
+
+import java.time.Clock;
+
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
+import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.waworker.config.WorkerProperties;
+import dev.waworker.session.SessionCommandHandler;
+import dev.waworker.session.SessionManager;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Wires the AMQP layer: the queues, the event publisher (the session layer's {@code EventSink}), and the command
+ * listener with its container. Publisher confirms and returns are switched on in {@code application.yml}
+ * ({@code spring.rabbitmq.publisher-confirm-type: correlated}, {@code publisher-returns: true});
+ * {@link ConfirmedSender} refuses to start without them.
+ */
+@Configuration(proxyBeanMethods = false)
+class AmqpConfiguration {
+
+    @Bean
+    Declarables workerQueues(WorkerProperties worker) {
+        return AmqpTopology.declarables(worker);
+    }
+
+    /**
+     * Declares the queues whenever a connection opens. A queue that already exists with other arguments (a
+     * backend's own declaration) is logged and used as it is rather than failing every connection: the worker
+     * only needs the queue to be there.
+     */
+    @Bean
+    RabbitAdmin amqpAdmin(ConnectionFactory connectionFactory) {
+        RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+        admin.setIgnoreDeclarationExceptions(true);
+        return admin;
+    }
+
+    @Bean
+    ConfirmedSender confirmedSender(ConnectionFactory connectionFactory, WorkerProperties worker) {
+        return new ConfirmedSender(connectionFactory, worker.amqp().confirmTimeout());
+    }
+
+    @Bean
+    EventPublisher eventPublisher(ConfirmedSender sender, WorkerProperties worker, MeterRegistry meters) {
+        return new EventPublisher(sender, worker.id(), worker.amqp().eventsQueue(), worker.amqp().publishAttempts(),
+                meters);
+    }
+
+    @Bean
+    CommandListener commandListener(SessionCommandHandler handler, EventPublisher events, ConfirmedSender sender,
+            RabbitOperations rabbit, WorkerProperties worker, MeterRegistry meters, Clock clock) {
+        return new CommandListener(handler, events, sender, new WorkerQueueDirectory(rabbit, clock), worker,
+                new CommandMetrics(meters), clock);
+    }
+
+    @Bean
+    CommandIntake commandIntake(ConnectionFactory connectionFactory, RabbitAdmin admin, CommandListener listener,
+            SessionManager sessions, EventPublisher events, WorkerProperties worker, LifecycleProperties lifecycle) {
+        return new CommandIntake(commandContainer(connectionFactory, admin, listener, worker), listener,
+                sessions::shutdown, events, lifecycle.getTimeoutPerShutdownPhase());
+    }
+
+    /**
+     * One consumer on each command queue with manual acknowledgements: the listener hands each command to its
+     * number's lane and returns, so one consumer keeps the queue's order without waiting for any command.
+     */
+    private static DirectMessageListenerContainer commandContainer(ConnectionFactory connectionFactory,
+            RabbitAdmin admin, CommandListener listener, WorkerProperties worker) {
+        DirectMessageListenerContainer container = new DirectMessageListenerContainer(connectionFactory);
+        container.setBeanName("commandConsumer");
+        container.setQueueNames(worker.amqp().commandQueue(), worker.amqp().workerQueue(worker.id()));
+        container.setConsumersPerQueue(1);
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        container.setPrefetchCount(worker.amqp().prefetch());
+        container.setMessagePropertiesConverter(new AbsentContentTypeKeepingConverter());
+        container.setMessageListener(listener);
+        container.setAmqpAdmin(admin);
+        container.setAutoStartup(false);
+        container.afterPropertiesSet();
+        return container;
+    }
+}

@@ -1,0 +1,256 @@
+package dev.waworker.amqp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+
+import com.rabbitmq.client.Channel;
+
+import dev.waworker.amqp.CommandMetrics.Outcome;
+import dev.waworker.amqp.ParseResult.Ignored;
+import dev.waworker.amqp.ParseResult.Invalid;
+import dev.waworker.amqp.ParseResult.Valid;
+import dev.waworker.config.WorkerProperties;
+import dev.waworker.session.ErrorCode;
+import dev.waworker.session.EventHeader;
+import dev.waworker.session.EventSink;
+import dev.waworker.session.SessionCommand;
+import dev.waworker.session.SessionCommandHandler;
+import dev.waworker.session.SerialLanes;
+import dev.waworker.session.SessionIds;
+import dev.waworker.session.WorkerEvent;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Takes command messages off the shared command queue and this worker's own queue (one consumer each, manual
+ * acknowledgements) and settles each one exactly once:
+ *
+ * <ul>
+ *   <li>a valid command for this worker (or for any worker) goes to the {@link SessionCommandHandler}, which
+ *       queues it on its number's lane; the message is acknowledged when the handler is done with it. The
+ *       listener itself never waits for the session layer, so commands keep the order they had on the queue;</li>
+ *   <li>a valid command naming another worker is forwarded unchanged to that worker's queue, or answered with
+ *       an {@code UNKNOWN_WORKER} error event when that queue does not exist;</li>
+ *   <li>{@code worker_status} is acknowledged and dropped;</li>
+ *   <li>anything else is copied to the dead-letter queue with the reason, then acknowledged, and answered with
+ *       an {@code INVALID_COMMAND} error event when its number could be read.</li>
+ * </ul>
+ *
+ * A message is never requeued in a loop: when even the dead-letter copy fails, it is handed back once, and a
+ * redelivered one is dropped with an ERROR log line.
+ */
+public class CommandListener implements ChannelAwareMessageListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
+
+    /** How a message that could not be carried out was settled. */
+    private enum Settlement {
+        DEAD_LETTERED, HANDED_BACK, DROPPED
+    }
+
+    private final CommandParser parser = new CommandParser();
+    private final SessionCommandHandler handler;
+    private final EventSink events;
+    private final QueueSender sender;
+    private final WorkerQueueDirectory workerQueues;
+    private final WorkerProperties worker;
+    private final CommandMetrics metrics;
+    private final Clock clock;
+    // Forwarding and the follow-up of finished commands run here rather than on the threads that complete the
+    // futures: those are session lanes and the AMQP client's own threads, which a blocked publish must not stall.
+    private final ExecutorService settling =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("command-settler").daemon().factory());
+    private final SerialLanes forwardsByNumber = new SerialLanes(settling);
+    private final InFlight taken = new InFlight();
+    private volatile boolean accepting = true;
+
+    CommandListener(SessionCommandHandler handler, EventSink events, QueueSender sender,
+            WorkerQueueDirectory workerQueues, WorkerProperties worker, CommandMetrics metrics, Clock clock) {
+        this.handler = handler;
+        this.events = events;
+        this.sender = sender;
+        this.workerQueues = workerQueues;
+        this.worker = worker;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onMessage(Message message, Channel channel) {
+        MessageProperties properties = message.getMessageProperties();
+        if (!accepting) {
+            // Left unacknowledged on purpose: the broker gives it back to the queue when the channel closes.
+            log.debug("Stopping: holding back delivery {} from {}", properties.getDeliveryTag(),
+                    properties.getConsumerQueue());
+            return;
+        }
+        Delivery delivery = new Delivery(channel, properties.getDeliveryTag(),
+                Boolean.TRUE.equals(properties.getRedelivered()), properties.getConsumerQueue());
+        taken.track(delivery.settled());
+        Timer.Sample started = metrics.start();
+        try {
+            switch (parser.parse(message.getBody(), properties.getContentType())) {
+                case Valid(ParsedCommand parsed) -> route(parsed, message, delivery, started);
+                case Ignored(String reason) -> {
+                    log.debug("Ignoring a message from {}: {}", delivery.queue(), reason);
+                    delivery.ack();
+                    metrics.record(started, CommandMetrics.WORKER_STATUS, Outcome.IGNORED);
+                }
+                case Invalid invalid -> refuse(invalid, message, delivery, started);
+            }
+        } catch (RuntimeException e) {
+            log.error("Processing a command from {} failed", delivery.queue(), e);
+            fail(message, delivery, started, CommandMetrics.UNKNOWN, "processing failed: " + Failures.describe(e));
+        }
+    }
+
+    /** Takes commands again after {@link #stopAccepting()} (a stopped worker that is started again). */
+    void startAccepting() {
+        accepting = true;
+    }
+
+    /** Stops taking new commands; those delivered from now on return to their queue when the channel closes. */
+    void stopAccepting() {
+        accepting = false;
+    }
+
+    /**
+     * Waits for the commands already taken to be settled (carried out or refused, and acknowledged).
+     *
+     * @return whether they all were within {@code timeout}
+     */
+    boolean awaitSettled(Duration timeout) {
+        boolean settled = taken.awaitAll(timeout);
+        if (!settled) {
+            log.warn("{} commands still unsettled after {}; the broker will deliver them again", taken.size(), timeout);
+        }
+        return settled;
+    }
+
+    @Override
+    public void close() {
+        settling.shutdown();
+    }
+
+    private void route(ParsedCommand parsed, Message message, Delivery delivery, Timer.Sample started) {
+        SessionCommand command = withCorrelation(parsed.command(), message.getMessageProperties());
+        String action = CommandMetrics.action(command.type());
+        Optional<String> otherWorker = parsed.workerId().filter(id -> !id.equals(worker.id()));
+        if (otherWorker.isPresent()) {
+            forward(otherWorker.get(), command, message, delivery, started);
+            return;
+        }
+        CompletionStage<Void> done;
+        try {
+            done = handler.handle(command);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenCompleteAsync((ignored, failure) -> {
+            if (failure == null) {
+                delivery.ack();
+                metrics.record(started, action, Outcome.HANDLED);
+            } else {
+                log.warn("{} for number {} failed: {}", action, command.numberId(), Failures.describe(failure));
+                fail(message, delivery, started, action, "processing failed: " + Failures.describe(failure));
+            }
+        }, settling);
+    }
+
+    private void forward(String workerId, SessionCommand command, Message message, Delivery delivery,
+            Timer.Sample started) {
+        String action = CommandMetrics.action(command.type());
+        String queue = worker.amqp().workerQueue(workerId);
+        if (!workerQueues.exists(queue)) {
+            log.warn("{} for number {} names worker '{}', which has no queue {}", action, command.numberId(),
+                    workerId, queue);
+            delivery.ack();
+            events.publish(error(command.numberId(), command.phoneNumber(), command.correlationId(),
+                    ErrorCode.UNKNOWN_WORKER, "Unknown worker '" + workerId + "': queue " + queue + " does not exist"));
+            metrics.record(started, action, Outcome.UNKNOWN_WORKER);
+            return;
+        }
+        // One forward at a time per number, each confirmed before the next: a number's commands reach the other
+        // worker in the order we received them (publishes on different channels could overtake each other).
+        forwardsByNumber.submit(command.numberId(), () -> sender.send(queue, MessageCopies.asPublished(message)))
+                .whenCompleteAsync((ignored, failure) -> {
+                    if (failure == null) {
+                        delivery.ack();
+                        log.debug("Forwarded {} for number {} to {}", action, command.numberId(), queue);
+                        metrics.record(started, action, Outcome.FORWARDED);
+                    } else {
+                        fail(message, delivery, started, action,
+                                "forwarding to " + queue + " failed: " + Failures.describe(failure));
+                    }
+                }, settling);
+    }
+
+    private void refuse(Invalid invalid, Message message, Delivery delivery, Timer.Sample started) {
+        log.warn("Refusing a command from {}: {}", delivery.queue(), invalid.reason());
+        deadLetter(message, delivery, invalid.reason()).thenAccept(settlement -> {
+            // A message handed back is read again; it is answered then, once.
+            if (settlement != Settlement.HANDED_BACK && invalid.numberId().isPresent()) {
+                events.publish(error(invalid.numberId().getAsLong(), invalid.phoneNumber().orElse(""),
+                        correlationId(message.getMessageProperties()), ErrorCode.INVALID_COMMAND,
+                        "Invalid command: " + invalid.reason()));
+            }
+            metrics.record(started, CommandMetrics.UNKNOWN, Outcome.INVALID);
+        });
+    }
+
+    /** A command that could not be carried out: dead-lettered with the reason, counted as failed. */
+    private void fail(Message message, Delivery delivery, Timer.Sample started, String action, String error) {
+        deadLetter(message, delivery, error)
+                .thenRun(() -> metrics.record(started, action, Outcome.FAILED));
+    }
+
+    private CompletableFuture<Settlement> deadLetter(Message message, Delivery delivery, String error) {
+        String deadLetterQueue = worker.amqp().deadLetterQueue();
+        return sender.send(deadLetterQueue, MessageCopies.deadLetter(message, error, delivery.queue()))
+                .handleAsync((ignored, failure) -> {
+                    if (failure == null) {
+                        delivery.ack();
+                        return Settlement.DEAD_LETTERED;
+                    }
+                    if (!delivery.redelivered()) {
+                        log.warn("Could not copy a refused command to {} ({}); handing it back to {} for one more try",
+                                deadLetterQueue, Failures.describe(failure), delivery.queue());
+                        delivery.requeue();
+                        return Settlement.HANDED_BACK;
+                    }
+                    log.error("Dropping a command from {} that could not be copied to {} ({}) on its second delivery "
+                                    + "either. It was refused because: {}", delivery.queue(), deadLetterQueue,
+                            Failures.describe(failure), error);
+                    delivery.ack();
+                    return Settlement.DROPPED;
+                }, settling);
+    }
+
+    private WorkerEvent error(long numberId, String phoneNumber, Optional<String> correlationId, ErrorCode code,
+            String text) {
+        return new WorkerEvent.Error(
+                new EventHeader(numberId, SessionIds.of(numberId, phoneNumber), clock.instant(), correlationId),
+                code, text);
+    }
+
+    private static SessionCommand withCorrelation(SessionCommand command, MessageProperties properties) {
+        return new SessionCommand(command.type(), command.numberId(), command.phoneNumber(),
+                correlationId(properties));
+    }
+
+    /** The command's {@code message_id}, else its {@code correlation_id}: echoed on the events it causes. */
+    private static Optional<String> correlationId(MessageProperties properties) {
+        return Optional.ofNullable(properties.getMessageId()).filter(id -> !id.isBlank())
+                .or(() -> Optional.ofNullable(properties.getCorrelationId()).filter(id -> !id.isBlank()));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.waworker.amqp;
+
+import java.util.Date;
+import java.util.Objects;
+import java.util.UUID;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+
+import dev.waworker.session.EventHeader;
+import dev.waworker.session.WorkerEvent;
+import dev.waworker.session.WorkerEvent.Connected;
+import dev.waworker.session.WorkerEvent.Disconnected;
+import dev.waworker.session.WorkerEvent.QrGenerated;
+import dev.waworker.session.WorkerEvent.QrRegenerating;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes a {@link WorkerEvent} as the contract's message on {@code whatsapp.worker.events}: a plain JSON object
+ * that we build field by field, so that no type header ({@code __TypeId__}) naming one of our classes reaches the
+ * backend, whose Jackson converter would try to load that class and reject the message.
+ */
+final class EventMessages {
+
+    static final String APP_ID = "whatsapp-worker";
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final String workerId;
+
+    EventMessages(String workerId) {
+        this.workerId = Objects.requireNonNull(workerId, "workerId");
+    }
+
+    /** A new message for the event, with a new {@code eventId}. */
+    Message toMessage(WorkerEvent event) {
+        String eventId = UUID.randomUUID().toString();
+        return new Message(json.writeValueAsBytes(body(event, eventId)), properties(event, eventId));
+    }
+
+    private ObjectNode body(WorkerEvent event, String eventId) {
+        EventHeader header = event.header();
+        ObjectNode body = json.createObjectNode();
+        body.put("action", event.action());
+        body.put("numberId", header.numberId());
+        body.put("sessionId", header.sessionId());
+        body.put("timestamp", header.timestamp().toEpochMilli());
+        body.put("eventId", eventId);
+        body.put("workerId", workerId);
+        switch (event) {
+            case QrGenerated qr -> {
+                body.put("qrCode", qr.qrCode());
+                body.put("expiresAt", qr.expiresAt().toEpochMilli());
+                body.put("qrIndex", qr.qrIndex());
+            }
+            case QrRegenerating regenerating -> {
+                body.put("attempt", regenerating.attempt());
+                body.put("maxAttempts", regenerating.maxAttempts());
+                body.put("message", regenerating.message());
+            }
+            case Connected connected -> {
+                body.put("phoneNumber", connected.phoneNumber());
+                body.put("jid", connected.jid());
+                connected.message().ifPresent(message -> body.put("message", message));
+            }
+            case Disconnected disconnected -> body.put("reason", disconnected.reason());
+            case WorkerEvent.Error error -> {
+                body.put("error", error.error());
+                body.put("code", error.code().name());
+            }
+        }
+        return body;
+    }
+
+    private static MessageProperties properties(WorkerEvent event, String eventId) {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        properties.setContentEncoding("UTF-8");
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        properties.setMessageId(eventId);
+        properties.setType(event.action());
+        properties.setTimestamp(Date.from(event.header().timestamp()));
+        properties.setAppId(APP_ID);
+        event.header().correlationId().ifPresent(properties::setCorrelationId);
+        return properties;
+    }
+}

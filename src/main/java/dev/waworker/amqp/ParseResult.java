@@ -1,0 +1,38 @@
+package dev.waworker.amqp;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** How {@link CommandParser} classified one command message: exactly one of three outcomes. */
+public sealed interface ParseResult {
+
+    /** A command to carry out, here or on the worker it names. */
+    record Valid(ParsedCommand command) implements ParseResult {
+        public Valid {
+            Objects.requireNonNull(command, "command");
+        }
+    }
+
+    /** A message the contract tells us to drop silently (workers' own {@code worker_status}). */
+    record Ignored(String reason) implements ParseResult {
+        public Ignored {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * A message that is not a command we can carry out.
+     *
+     * @param reason      why, in words an operator reading the dead-letter queue understands
+     * @param numberId    the number it was about, when that much could be read: the backend is then told
+     * @param phoneNumber the {@code phoneNumber} text exactly as given (valid or not), when it was a string
+     */
+    record Invalid(String reason, OptionalLong numberId, Optional<String> phoneNumber) implements ParseResult {
+        public Invalid {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(numberId, "numberId");
+            Objects.requireNonNull(phoneNumber, "phoneNumber");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.waworker.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Bad commands through the whole worker and the real broker: each is acknowledged once, copied to the dead-letter
+ * queue with the reason, answered when its number can be read, and the worker goes on serving other numbers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@DirtiesContext
+class BadInputIT {
+
+    private static final TestWorker WORKER = TestWorker.unique("bad-input");
+    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void worker(DynamicPropertyRegistry properties) {
+        WORKER.register(properties);
+    }
+
+    @AfterAll
+    static void stopWorkerAndCleanUp(ApplicationContext worker) {
+        BACKEND.stopWorkerAndCleanUp(worker);
+    }
+
+    @BeforeEach
+    void emptyTheDeadLetterQueue() {
+        BACKEND.admin().purgeQueue(WORKER.deadLetterQueue());
+    }
+
+    @Test
+    void deadLettersAnUnknownActionOnceAnswersItAndKeepsServingOtherNumbers() {
+        double invalidBefore = invalidCommands();
+        String body = "{\"action\":\"foo\",\"data\":{\"numberId\":101,\"phoneNumber\":\"+221771234567\"}}";
+        String messageId = BACKEND.sendJson(WORKER.commandQueue(), body);
+
+        Message dead = BACKEND.awaitMessage(WORKER.deadLetterQueue());
+        assertThat(dead.getBody()).asString(StandardCharsets.UTF_8).isEqualTo(body);
+        assertThat(dead.getMessageProperties().getHeaders())
+                .containsEntry("x-error", "unknown action 'foo'")
+                .containsEntry("x-original-queue", WORKER.commandQueue());
+        assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(messageId);
+
+        BackendProbe.Event error = BACKEND.awaitEvent(101, "error");
+        assertThat(error.json())
+                .containsEntry("code", "INVALID_COMMAND")
+                .containsEntry("sessionId", "session_101_+221771234567")
+                .containsEntry("error", "Invalid command: unknown action 'foo'");
+        assertThat(error.properties().getCorrelationId()).isEqualTo(messageId);
+
+        // Settled once: not requeued, not read again.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                invalidCommands() == invalidBefore + 1
+                        && BACKEND.messageCount(WORKER.commandQueue()) == 0);
+        assertThat(BACKEND.messageCount(WORKER.deadLetterQueue())).isZero();
+
+        BACKEND.sendCommand("create", 102, "+221771234568");
+        assertThat(BACKEND.awaitEvent(102, "qr_generated").get("qrCode")).asString()
+                .startsWith("data:image/png;base64,");
+    }
+
+    @Test
+    void answersABadPhoneNumberWithTheSessionIdAsGiven() {
+        BACKEND.sendJson(WORKER.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":103,\"phoneNumber\":\"12ab\"}}");
+
+        assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+                .containsEntry("x-error", "phoneNumber must be an optional + and 8 to 15 digits, was the string '12ab'");
+        assertThat(BACKEND.awaitEvent(103, "error").json())
+                .containsEntry("code", "INVALID_COMMAND")
+                .containsEntry("sessionId", "session_103_12ab");
+    }
+
+    @Test
+    void deadLettersBytesThatAreNotUtf8AsTheyCame() {
+        byte[] body = {'{', (byte) 0xC3, (byte) 0x28, '}'};
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType("text/plain");
+        properties.setHeader("tenant", "acme");
+
+        BACKEND.send(WORKER.commandQueue(), body, properties);
+
+        Message dead = BACKEND.awaitMessage(WORKER.deadLetterQueue());
+        assertThat(dead.getBody()).containsExactly(body);
+        assertThat(dead.getMessageProperties().getContentType()).isEqualTo("text/plain");
+        assertThat(dead.getMessageProperties().getHeaders())
+                .containsEntry("x-error", "body is not valid UTF-8")
+                .containsEntry("tenant", "acme");
+    }
+
+    @Test
+    void deadLettersJsonThatIsNotAnObject() {
+        BACKEND.sendJson(WORKER.commandQueue(), "[{\"action\":\"create\"}]");
+
+        assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+                .containsEntry("x-error", "body must be a JSON object, was an array");
+    }
+
+    @Test
+    void refusesAnUnsupportedContentType() {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType("application/xml");
+
+        BACKEND.send(WORKER.commandQueue(), "<create/>".getBytes(StandardCharsets.UTF_8), properties);
+
+        assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+                .containsEntry("x-error", "unsupported content type 'application/xml' (expected application/json, "
+                        + "text/plain, application/octet-stream or none)");
+    }
+
+    private double invalidCommands() {
+        return meters.counter("worker.commands", "action", "unknown", "outcome", "invalid").count();
+    }
+}

@@ -1,0 +1,316 @@
+package dev.waworker.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import dev.waworker.amqp.ParseResult.Ignored;
+import dev.waworker.amqp.ParseResult.Invalid;
+import dev.waworker.amqp.ParseResult.Valid;
+import dev.waworker.session.SessionCommand;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Properties of {@link CommandParser} over generated input: it classifies anything without throwing, reads back
+ * every valid command in each way backends encode it, and keeps the number id exactly when it can be read.
+ */
+class CommandParserPropertiesTest {
+
+    private static final Set<String> ACTIONS =
+            Set.of("create", "validate", "regenerate_qr", "close", "reconnect", "worker_status");
+    private static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{8,15}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final CommandParser parser = new CommandParser();
+
+    /** How a backend may put a command on the wire. */
+    enum Wrapping {
+        PLAIN, PRETTY, JSON_STRING
+    }
+
+    /** A well-formed command, as the backend means it. */
+    record WireCommand(String action, long numberId, String phoneNumber, WorkerId workerId) {
+
+        ObjectNode toJson() {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("action", action);
+            ObjectNode data = root.putObject("data");
+            data.put("numberId", numberId);
+            data.put("phoneNumber", phoneNumber);
+            workerId.writeTo(data);
+            root.put("timestamp", 1_765_029_100_000L);
+            return root;
+        }
+
+        SessionCommand.Type expectedType() {
+            return switch (action) {
+                case "create", "validate" -> SessionCommand.Type.CREATE;
+                case "regenerate_qr" -> SessionCommand.Type.REGENERATE_QR;
+                case "close" -> SessionCommand.Type.CLOSE;
+                case "reconnect" -> SessionCommand.Type.RECONNECT;
+                default -> throw new IllegalStateException(action);
+            };
+        }
+    }
+
+    /** {@code data.workerId}: left out, null, a string, or an integer. */
+    sealed interface WorkerId {
+        void writeTo(ObjectNode data);
+
+        Optional<String> expected();
+
+        record Absent() implements WorkerId {
+            public void writeTo(ObjectNode data) {
+            }
+
+            public Optional<String> expected() {
+                return Optional.empty();
+            }
+        }
+
+        record Null() implements WorkerId {
+            public void writeTo(ObjectNode data) {
+                data.putNull("workerId");
+            }
+
+            public Optional<String> expected() {
+                return Optional.empty();
+            }
+        }
+
+        record Text(String id) implements WorkerId {
+            public void writeTo(ObjectNode data) {
+                data.put("workerId", id);
+            }
+
+            public Optional<String> expected() {
+                return Optional.of(id);
+            }
+        }
+
+        record Number(long id) implements WorkerId {
+            public void writeTo(ObjectNode data) {
+                data.put("workerId", id);
+            }
+
+            public Optional<String> expected() {
+                return Optional.of(Long.toString(id));
+            }
+        }
+    }
+
+    /** One thing made wrong in an otherwise valid command; named, so that a failing sample reads clearly. */
+    record Breakage(String description, Consumer<ObjectNode> apply) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    @Property(tries = 3000)
+    void classifiesAnyInputIntoExactlyOneOutcomeWithoutThrowing(
+            @ForAll("anyBody") byte[] body, @ForAll("anyContentType") String contentType) {
+        ParseResult result = parser.parse(body, contentType);
+
+        assertThat(result).isNotNull();
+        int outcomes = (result instanceof Valid ? 1 : 0) + (result instanceof Ignored ? 1 : 0)
+                + (result instanceof Invalid ? 1 : 0);
+        assertThat(outcomes).isEqualTo(1);
+        Statistics.collect(result.getClass().getSimpleName());
+        Statistics.coverage(coverage -> {
+            coverage.check("Valid").percentage(percent -> percent > 3);
+            coverage.check("Ignored").percentage(percent -> percent > 3);
+            coverage.check("Invalid").percentage(percent -> percent > 50);
+        });
+        switch (result) {
+            case Valid(ParsedCommand parsed) -> {
+                assertThat(parsed.command().numberId()).isPositive();
+                assertThat(parsed.command().phoneNumber()).matches(PHONE_NUMBER);
+                parsed.workerId().ifPresent(id -> assertThat(id).isNotBlank());
+            }
+            case Ignored(String reason) -> assertThat(reason).isNotBlank();
+            case Invalid(String reason, OptionalLong numberId, Optional<String> phone) -> {
+                assertThat(reason).isNotBlank();
+                numberId.ifPresent(id -> assertThat(id).isPositive());
+            }
+        }
+    }
+
+    @Property(tries = 1000)
+    void readsBackEveryValidCommandInEveryAcceptedEncoding(
+            @ForAll("validCommands") WireCommand wire,
+            @ForAll Wrapping wrapping,
+            @ForAll("acceptedContentType") String contentType) {
+        ParseResult result = parser.parse(encode(wire.toJson(), wrapping), contentType);
+
+        assertThat(result).isEqualTo(new Valid(new ParsedCommand(
+                new SessionCommand(wire.expectedType(), wire.numberId(), wire.phoneNumber(), Optional.empty()),
+                wire.workerId().expected())));
+    }
+
+    @Property(tries = 1000)
+    void keepsTheNumberIdWhenItIsValidButSomethingElseIsBroken(
+            @ForAll("validCommands") WireCommand wire,
+            @ForAll("breakagesKeepingTheNumberId") Breakage breakage,
+            @ForAll Wrapping wrapping) {
+        ObjectNode json = wire.toJson();
+        breakage.apply().accept(json);
+
+        ParseResult result = parser.parse(encode(json, wrapping), "application/json");
+
+        assertThat(result).isInstanceOf(Invalid.class);
+        Invalid invalid = (Invalid) result;
+        assertThat(invalid.numberId()).isEqualTo(OptionalLong.of(wire.numberId()));
+        var phone = json.get("data").get("phoneNumber");
+        assertThat(invalid.phoneNumber())
+                .isEqualTo(phone != null && phone.isString() ? Optional.of(phone.stringValue()) : Optional.empty());
+    }
+
+    @Property(tries = 1000)
+    void readsNoNumberIdWhenTheNumberIdIsBroken(
+            @ForAll("validCommands") WireCommand wire,
+            @ForAll("numberIdBreakages") Breakage breakage,
+            @ForAll Wrapping wrapping) {
+        ObjectNode json = wire.toJson();
+        breakage.apply().accept(json);
+
+        ParseResult result = parser.parse(encode(json, wrapping), null);
+
+        assertThat(result).isInstanceOf(Invalid.class);
+        assertThat(((Invalid) result).numberId()).isEmpty();
+    }
+
+    @Provide
+    Arbitrary<WireCommand> validCommands() {
+        Arbitrary<String> actions = Arbitraries.of("create", "validate", "regenerate_qr", "close", "reconnect");
+        Arbitrary<Long> numberIds = Arbitraries.longs().between(1, Long.MAX_VALUE);
+        return Combinators.combine(actions, numberIds, phoneNumbers(), workerIds()).as(WireCommand::new);
+    }
+
+    @Provide
+    Arbitrary<String> acceptedContentType() {
+        return Arbitraries.of("application/json", "text/plain", "", "application/json; charset=utf-8",
+                "TEXT/PLAIN").injectNull(0.25);
+    }
+
+    @Provide
+    Arbitrary<String> anyContentType() {
+        return Arbitraries.oneOf(acceptedContentType(), Arbitraries.strings().ofMaxLength(40));
+    }
+
+    @Provide
+    Arbitrary<byte[]> anyBody() {
+        Arbitrary<byte[]> randomBytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+        Arbitrary<byte[]> jsonLikeText = Arbitraries.strings()
+                .withChars("{}[]\":,0123456789-+.eEtrufalsn \\")
+                .ofMaxLength(120)
+                .map(text -> text.getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> damagedCommands = Combinators.combine(validCommands(), Arbitraries.of(Wrapping.values()),
+                        Arbitraries.integers().between(0, 400), Arbitraries.bytes())
+                .as((wire, wrapping, position, replacement) -> {
+                    byte[] bytes = encode(wire.toJson(), wrapping);
+                    bytes[position % bytes.length] = replacement;
+                    return bytes;
+                });
+        Arbitrary<byte[]> truncatedCommands = Combinators.combine(validCommands(), Arbitraries.of(Wrapping.values()),
+                        Arbitraries.integers().between(0, 400))
+                .as((wire, wrapping, length) -> {
+                    byte[] bytes = encode(wire.toJson(), wrapping);
+                    return Arrays.copyOf(bytes, Math.min(length, bytes.length));
+                });
+        Arbitrary<byte[]> workerStatus = Arbitraries.just(
+                "{\"action\":\"worker_status\",\"data\":{\"workerId\":\"w2\"}}".getBytes(StandardCharsets.UTF_8));
+        return Arbitraries.oneOf(randomBytes, jsonLikeText, damagedCommands, truncatedCommands, workerStatus,
+                validCommands().map(wire -> encode(wire.toJson(), Wrapping.PLAIN)));
+    }
+
+    @Provide
+    Arbitrary<Breakage> breakagesKeepingTheNumberId() {
+        Arbitrary<Breakage> unknownAction = text().filter(action -> !ACTIONS.contains(action))
+                .map(action -> breakage("action '" + action + "'", root -> root.put("action", action)));
+        Arbitrary<Breakage> actionNotText = Arbitraries.integers()
+                .map(action -> breakage("action " + action, root -> root.put("action", action)));
+        Arbitrary<Breakage> badPhoneText = text().filter(phone -> !PHONE_NUMBER.matcher(phone).matches())
+                .map(phone -> breakage("phoneNumber '" + phone + "'", root -> data(root).put("phoneNumber", phone)));
+        Arbitrary<Breakage> phoneAsNumber = Arbitraries.longs()
+                .map(phone -> breakage("phoneNumber " + phone, root -> data(root).put("phoneNumber", phone)));
+        Arbitrary<Breakage> badWorkerId = Arbitraries.oneOf(
+                Arbitraries.strings().whitespace().ofMaxLength(5)
+                        .map(id -> breakage("workerId '" + id + "'", root -> data(root).put("workerId", id))),
+                Arbitraries.doubles()
+                        .map(id -> breakage("workerId " + id, root -> data(root).put("workerId", id))),
+                Arbitraries.of(true, false)
+                        .map(id -> breakage("workerId " + id, root -> data(root).put("workerId", id))));
+        return Arbitraries.oneOf(unknownAction, actionNotText, badPhoneText, phoneAsNumber, badWorkerId,
+                Arbitraries.just(breakage("no action", root -> root.remove("action"))),
+                Arbitraries.just(breakage("no phoneNumber", root -> data(root).remove("phoneNumber"))));
+    }
+
+    @Provide
+    Arbitrary<Breakage> numberIdBreakages() {
+        return Arbitraries.oneOf(
+                Arbitraries.just(breakage("no numberId", root -> data(root).remove("numberId"))),
+                Arbitraries.just(breakage("numberId null", root -> data(root).putNull("numberId"))),
+                Arbitraries.longs().between(Long.MIN_VALUE, 0)
+                        .map(id -> breakage("numberId " + id, root -> data(root).put("numberId", id))),
+                Arbitraries.bigIntegers().between(BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE),
+                                BigInteger.TEN.pow(40))
+                        .map(id -> breakage("numberId " + id, root -> data(root).put("numberId", id))),
+                Arbitraries.doubles()
+                        .map(id -> breakage("numberId " + id, root -> data(root).put("numberId", id))),
+                Arbitraries.longs().between(1, Long.MAX_VALUE)
+                        .map(id -> breakage("numberId '" + id + "'",
+                                root -> data(root).put("numberId", Long.toString(id)))));
+    }
+
+    private static Arbitrary<String> phoneNumbers() {
+        return Combinators.combine(Arbitraries.of("", "+"),
+                        Arbitraries.strings().numeric().ofMinLength(8).ofMaxLength(15))
+                .as(String::concat);
+    }
+
+    private static Arbitrary<WorkerId> workerIds() {
+        return Arbitraries.oneOf(
+                Arbitraries.just(new WorkerId.Absent()),
+                Arbitraries.just(new WorkerId.Null()),
+                text().filter(id -> !id.isBlank()).map(WorkerId.Text::new),
+                Arbitraries.longs().map(WorkerId.Number::new));
+    }
+
+    /** Any text without surrogates: a lone surrogate cannot be encoded as UTF-8, so no backend can send one. */
+    private static Arbitrary<String> text() {
+        return Arbitraries.strings().withCharRange('\u0000', '\uD7FF').ofMaxLength(20);
+    }
+
+    private static ObjectNode data(ObjectNode root) {
+        return (ObjectNode) root.get("data");
+    }
+
+    private static Breakage breakage(String description, Consumer<ObjectNode> apply) {
+        return new Breakage(description, apply);
+    }
+
+    private static byte[] encode(ObjectNode json, Wrapping wrapping) {
+        String text = switch (wrapping) {
+            case PLAIN -> JSON.writeValueAsString(json);
+            case PRETTY -> JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+            case JSON_STRING -> JSON.writeValueAsString(JSON.writeValueAsString(json));
+        };
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

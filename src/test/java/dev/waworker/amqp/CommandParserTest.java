@@ -1,0 +1,274 @@
+package dev.waworker.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.waworker.amqp.ParseResult.Ignored;
+import dev.waworker.amqp.ParseResult.Invalid;
+import dev.waworker.amqp.ParseResult.Valid;
+import dev.waworker.session.SessionCommand;
+import dev.waworker.session.SessionCommand.Type;
+
+class CommandParserTest {
+
+    private static final String CREATE_6 =
+            "{\"action\":\"create\",\"data\":{\"numberId\":6,\"phoneNumber\":\"+221771234567\"},\"timestamp\":1765029100000}";
+
+    private final CommandParser parser = new CommandParser();
+
+    @ParameterizedTest
+    @CsvSource({
+            "create, CREATE",
+            "validate, CREATE",
+            "regenerate_qr, REGENERATE_QR",
+            "close, CLOSE",
+            "reconnect, RECONNECT"})
+    void readsEachActionOfTheContract(String action, Type expected) {
+        ParsedCommand parsed = valid(command(action, "6", "\"+221771234567\"", null), "application/json");
+
+        assertThat(parsed.command())
+                .isEqualTo(new SessionCommand(expected, 6, "+221771234567", Optional.empty()));
+        assertThat(parsed.workerId()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"application/json", "text/plain", "", "application/json; charset=UTF-8",
+            "Application/JSON", " text/plain;charset=utf-8", "application/octet-stream"})
+    void acceptsTheContractsContentTypes(String contentType) {
+        assertThat(valid(CREATE_6, contentType).command().numberId()).isEqualTo(6);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/xml", "application/x-java-serialized-object",
+            "application/jsonx"})
+    void refusesOtherContentTypes(String contentType) {
+        Invalid invalid = invalid(CREATE_6, contentType);
+
+        assertThat(invalid.reason()).isEqualTo("unsupported content type '" + contentType
+                + "' (expected application/json, text/plain, application/octet-stream or none)");
+        assertThat(invalid.numberId()).isEmpty();
+    }
+
+    @Test
+    void unwrapsABodyThatIsAJsonStringHoldingTheCommand() {
+        String asJsonString = "\"" + CREATE_6.replace("\"", "\\\"") + "\"";
+
+        assertThat(valid(asJsonString, "application/json").command())
+                .isEqualTo(new SessionCommand(Type.CREATE, 6, "+221771234567", Optional.empty()));
+    }
+
+    @Test
+    void unwrapsOnlyOnce() {
+        String once = "\"" + CREATE_6.replace("\"", "\\\"") + "\"";
+        String twice = "\"" + once.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+
+        assertThat(invalid(twice, "application/json").reason()).startsWith("body must be a JSON object, was the string");
+    }
+
+    @Test
+    void aJsonStringThatHoldsNoJsonIsInvalid() {
+        assertThat(invalid("\"hello\"", null).reason()).startsWith("body is a JSON string that does not hold JSON: ");
+    }
+
+    @Test
+    void ignoresWorkerStatusWhateverItsData() {
+        assertThat(parser.parse(bytes("{\"action\":\"worker_status\",\"data\":{\"workerId\":\"w2\",\"busy\":true}}"), null))
+                .isInstanceOf(Ignored.class);
+        assertThat(parser.parse(bytes("{\"action\":\"worker_status\"}"), "text/plain")).isInstanceOf(Ignored.class);
+    }
+
+    @Test
+    void namesAnUnknownActionAndKeepsTheReadableNumber() {
+        Invalid invalid = invalid(command("foo", "6", "\"+221771234567\"", null), null);
+
+        assertThat(invalid.reason()).isEqualTo("unknown action 'foo'");
+        assertThat(invalid.numberId()).isEqualTo(OptionalLong.of(6));
+        assertThat(invalid.phoneNumber()).contains("+221771234567");
+    }
+
+    @Test
+    void actionsAreCaseSensitive() {
+        assertThat(invalid(command("CREATE", "6", "\"+221771234567\"", null), null).reason())
+                .isEqualTo("unknown action 'CREATE'");
+    }
+
+    @Test
+    void quotesOnlyTheStartOfALongValue() {
+        String longAction = "x".repeat(500);
+
+        assertThat(invalid(command(longAction, "6", "\"+221771234567\"", null), null).reason())
+                .isEqualTo("unknown action '" + "x".repeat(64) + "...'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"data\":{\"numberId\":6,\"phoneNumber\":\"+221771234567\"}}|missing action",
+            "{\"action\":7,\"data\":{\"numberId\":6,\"phoneNumber\":\"+221771234567\"}}|action must be a string, was 7",
+            "{\"action\":\"create\"}|missing data",
+            "{\"action\":\"create\",\"data\":[6]}|data must be a JSON object, was an array",
+            "{\"action\":\"create\",\"data\":\"6\"}|data must be a JSON object, was the string '6'"})
+    void namesWhatIsWrongWithTheEnvelope(String body, String reason) {
+        assertThat(invalid(body, null).reason()).isEqualTo(reason);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0|numberId must be a positive integer, was 0",
+            "-3|numberId must be a positive integer, was -3",
+            "6.0|numberId must be a positive integer, was 6.0",
+            "6.5|numberId must be a positive integer, was 6.5",
+            "\"6\"|numberId must be a positive integer, was the string '6'",
+            "9223372036854775808|numberId must be a positive integer, was 9223372036854775808",
+            "null|numberId must be a positive integer, was null",
+            "true|numberId must be a positive integer, was true",
+            "{}|numberId must be a positive integer, was an object"})
+    void refusesANumberIdThatIsNotAPositiveLong(String numberId, String reason) {
+        Invalid invalid = invalid(command("create", numberId, "\"+221771234567\"", null), "application/json");
+
+        assertThat(invalid.reason()).isEqualTo(reason);
+        assertThat(invalid.numberId()).isEmpty();
+    }
+
+    @Test
+    void readsTheLargestNumberId() {
+        assertThat(valid(command("close", "9223372036854775807", "\"+221771234567\"", null), null)
+                .command().numberId()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void namesAMissingNumberId() {
+        Invalid invalid = invalid("{\"action\":\"create\",\"data\":{\"phoneNumber\":\"+221771234567\"}}", null);
+
+        assertThat(invalid.reason()).isEqualTo("missing data.numberId");
+        assertThat(invalid.phoneNumber()).contains("+221771234567");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"12345678", "+12345678", "123456789012345", "+221771234567"})
+    void acceptsPhoneNumbersOfEightToFifteenDigits(String phoneNumber) {
+        assertThat(valid(command("create", "6", "\"" + phoneNumber + "\"", null), null).command().phoneNumber())
+                .isEqualTo(phoneNumber);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1234567", "1234567890123456", "++12345678", "221 77 123 45 67", "+22177abc4567",
+            "12345678\\n", "", "٠١٢٣٤٥٦٧٨"})
+    void refusesOtherPhoneNumbersButKeepsTheNumberIdAndTheTextAsGiven(String phoneNumber) {
+        Invalid invalid = invalid(command("create", "6", "\"" + phoneNumber + "\"", null), null);
+
+        assertThat(invalid.reason()).startsWith("phoneNumber must be an optional + and 8 to 15 digits, was the string");
+        assertThat(invalid.numberId()).isEqualTo(OptionalLong.of(6));
+        assertThat(invalid.phoneNumber()).contains(phoneNumber.replace("\\n", "\n"));
+    }
+
+    @Test
+    void refusesAPhoneNumberGivenAsANumber() {
+        Invalid invalid = invalid(command("create", "6", "221771234567", null), null);
+
+        assertThat(invalid.reason()).isEqualTo("phoneNumber must be an optional + and 8 to 15 digits, was 221771234567");
+        assertThat(invalid.phoneNumber()).isEmpty();
+    }
+
+    @Test
+    void namesAMissingPhoneNumber() {
+        assertThat(invalid("{\"action\":\"create\",\"data\":{\"numberId\":6}}", null).reason())
+                .isEqualTo("missing data.phoneNumber");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"worker-1\"|worker-1",
+            "7|7",
+            "0|0",
+            "123456789012345678901234567890|123456789012345678901234567890"})
+    void readsTheWorkerIdAsText(String workerId, String expected) {
+        assertThat(valid(command("create", "6", "\"+221771234567\"", workerId), null).workerId()).contains(expected);
+    }
+
+    @Test
+    void aNullWorkerIdMeansNone() {
+        assertThat(valid(command("create", "6", "\"+221771234567\"", "null"), null).workerId()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"  \"", "1.5", "true", "[]", "{}"})
+    void refusesAWorkerIdThatIsNeitherANonBlankStringNorAnInteger(String workerId) {
+        Invalid invalid = invalid(command("create", "6", "\"+221771234567\"", workerId), null);
+
+        assertThat(invalid.reason()).startsWith("workerId must be a non-blank string or an integer, was ");
+        assertThat(invalid.numberId()).isEqualTo(OptionalLong.of(6));
+    }
+
+    @Test
+    void refusesBytesThatAreNotUtf8() {
+        byte[] latin1 = "{\"action\":\"create\",\"data\":{\"numberId\":6,\"phoneNumber\":\"+221771234567\",\"n\":\"é\"}}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThat(invalid(latin1, null).reason()).isEqualTo("body is not valid UTF-8");
+    }
+
+    @Test
+    void refusesAnEmptyBody() {
+        assertThat(invalid(new byte[0], null).reason()).isEqualTo("empty body");
+        assertThat(invalid((byte[]) null, null).reason()).isEqualTo("empty body");
+        assertThat(invalid("  \n ", null).reason()).isEqualTo("empty body");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "[1,2]|body must be a JSON object, was an array",
+            "42|body must be a JSON object, was 42",
+            "null|body must be a JSON object, was null"})
+    void refusesJsonThatIsNotAnObject(String body, String reason) {
+        assertThat(invalid(body, null).reason()).isEqualTo(reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "{\"action\":\"create\"", CREATE_6 + " trailing",
+            "{\"action\":\"create\",\"action\":\"close\",\"data\":{\"numberId\":6,\"phoneNumber\":\"+221771234567\"}}"})
+    void refusesTextThatIsNotOneJsonDocument(String body) {
+        assertThat(invalid(body, null).reason()).startsWith("body is not JSON: ");
+    }
+
+    @Test
+    void refusesDeeplyNestedJsonWithoutFailing() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+
+        assertThat(invalid(deep, null).reason()).startsWith("body is not JSON: ");
+    }
+
+    private ParsedCommand valid(String body, String contentType) {
+        ParseResult result = parser.parse(bytes(body), contentType);
+        assertThat(result).isInstanceOf(Valid.class);
+        return ((Valid) result).command();
+    }
+
+    private Invalid invalid(String body, String contentType) {
+        return invalid(bytes(body), contentType);
+    }
+
+    private Invalid invalid(byte[] body, String contentType) {
+        ParseResult result = parser.parse(body, contentType);
+        assertThat(result).isInstanceOf(Invalid.class);
+        return (Invalid) result;
+    }
+
+    private static String command(String action, String numberId, String phoneNumber, String workerId) {
+        return "{\"action\":\"" + action + "\",\"data\":{\"numberId\":" + numberId + ",\"phoneNumber\":" + phoneNumber
+                + (workerId == null ? "" : ",\"workerId\":" + workerId) + "},\"timestamp\":1765029100000}";
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.waworker.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.waworker.testing.QrPng;
+
+/**
+ * The seed's timeline end to end (broker, listener, real session layer, simulated WhatsApp), with QR lifetimes
+ * of 300 ms instead of 20 s: QR #1, then three times "expired, regenerating n/3" followed by the next QR, then
+ * {@code QR_RETRIES_EXHAUSTED} and silence.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+        "whatsapp.simulator.first-qr-ttl=300ms",
+        "whatsapp.simulator.next-qr-ttl=300ms",
+        "whatsapp.qr.max-retries=3"})
+@DirtiesContext
+class QrTimelineIT {
+
+    private static final TestWorker WORKER = TestWorker.unique("timeline");
+    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
+
+    @DynamicPropertySource
+    static void worker(DynamicPropertyRegistry properties) {
+        WORKER.register(properties);
+    }
+
+    @AfterAll
+    static void stopWorkerAndCleanUp(ApplicationContext worker) {
+        BACKEND.stopWorkerAndCleanUp(worker);
+    }
+
+    @Test
+    void regeneratesAnExpiredQrThreeTimesThenGivesUp() {
+        String commandId = BACKEND.sendCommand("create", 601, "+221771234567");
+
+        BACKEND.awaitEvent(601, "error");
+        List<BackendProbe.Event> events = BACKEND.eventsFor(601);
+
+        assertThat(events).extracting(BackendProbe.Event::action).containsExactly(
+                "qr_generated", "qr_regenerating",
+                "qr_generated", "qr_regenerating",
+                "qr_generated", "qr_regenerating",
+                "qr_generated", "error");
+        for (int qr = 0; qr < 4; qr++) {
+            BackendProbe.Event generated = events.get(2 * qr);
+            assertThat(generated.json()).containsEntry("qrIndex", qr + 1)
+                    .containsEntry("sessionId", "session_601_+221771234567");
+            assertThat(QrPng.decode((String) generated.get("qrCode"))).startsWith("https://wa.me/settings/linked_devices#");
+        }
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(events.get(2 * attempt - 1).json())
+                    .containsEntry("attempt", attempt)
+                    .containsEntry("maxAttempts", 3)
+                    .containsEntry("message", "QR code expired. Generating new QR code (attempt " + attempt + "/3)");
+        }
+        assertThat(events.getLast().json())
+                .containsEntry("code", "QR_RETRIES_EXHAUSTED")
+                .containsEntry("error", "QR code generation failed after 3 attempts. Please request a new validation.");
+        assertThat(events.stream().map(event -> event.get("qrCode")).filter(code -> code != null).distinct())
+                .hasSize(4);
+        assertThat(events.getFirst().properties().getCorrelationId()).isEqualTo(commandId);
+        assertThat(events).extracting(event -> ((Number) event.get("timestamp")).longValue()).isSorted();
+
+        // The cycle is over: nothing more comes for this number.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> BACKEND.eventsFor(601).size() == 8);
+    }
+
+    @Test
+    void aNewValidationAfterGivingUpStartsAgainFromTheFirstQr() {
+        BACKEND.sendCommand("create", 602, "+221771234568");
+        BACKEND.awaitEvent(602, "error");
+
+        BACKEND.sendCommand("create", 602, "+221771234568");
+
+        List<BackendProbe.Event> again = BACKEND.awaitEvents(602, 9);
+        assertThat(again.get(8).json()).containsEntry("action", "qr_generated").containsEntry("qrIndex", 1);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.waworker.amqp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The identity and queue names of the worker one integration-test class starts: unique per class, so that
+ * classes never read each other's commands or events on the shared broker, and a device store of its own.
+ *
+ * @param sharedQueuesAreOurs whether the command, events and dead-letter queues are this test's alone
+ */
+record TestWorker(String id, String commandQueue, String eventsQueue, String deadLetterQueue,
+        String workerQueuePrefix, Path dataDir, boolean sharedQueuesAreOurs) {
+
+    /** Names of its own, in the {@code test.<purpose>.<random>} namespace. */
+    static TestWorker unique(String purpose) {
+        return unique(purpose, "worker-" + purpose);
+    }
+
+    /** Names of its own, for a worker with the given id. */
+    static TestWorker unique(String purpose, String id) {
+        String base = "test." + purpose + "." + UUID.randomUUID().toString().substring(0, 8);
+        return new TestWorker(id, base + ".commands", base + ".events", base + ".commands.dlq",
+                base + ".commands.", temporaryDataDir(), true);
+    }
+
+    /** The contract's queue names, as a deployed worker uses them. */
+    static TestWorker withContractNames(String id) {
+        return new TestWorker(id, "whatsapp.session.update", "whatsapp.worker.events", "whatsapp.session.update.dlq",
+                "whatsapp.session.update.", temporaryDataDir(), false);
+    }
+
+    /** The queues the worker declared that no one else uses, for the test to delete. */
+    List<String> queuesToDelete() {
+        return sharedQueuesAreOurs
+                ? List.of(commandQueue, eventsQueue, deadLetterQueue, ownQueue())
+                : List.of(ownQueue());
+    }
+
+    String ownQueue() {
+        return workerQueuePrefix + id;
+    }
+
+    String queueOf(String workerId) {
+        return workerQueuePrefix + workerId;
+    }
+
+    /** Sets the worker's id, data directory, broker and every queue name. */
+    void register(DynamicPropertyRegistry properties) {
+        properties().forEach((key, value) -> properties.add(key, () -> value));
+    }
+
+    /** Sets the worker's id, data directory and broker, and leaves the queue names to the application's defaults. */
+    void registerIdentity(DynamicPropertyRegistry properties) {
+        identity().forEach((key, value) -> properties.add(key, () -> value));
+    }
+
+    /** The worker's configuration: id, data directory, broker and every queue name. */
+    Map<String, Object> properties() {
+        Map<String, Object> properties = identity();
+        properties.put("worker.amqp.command-queue", commandQueue);
+        properties.put("worker.amqp.events-queue", eventsQueue);
+        properties.put("worker.amqp.dead-letter-queue", deadLetterQueue);
+        properties.put("worker.amqp.worker-queue-prefix", workerQueuePrefix);
+        return properties;
+    }
+
+    private Map<String, Object> identity() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("worker.id", id);
+        properties.put("worker.data-dir", dataDir.toString());
+        properties.put("spring.rabbitmq.host", RabbitBroker.host());
+        properties.put("spring.rabbitmq.port", RabbitBroker.port());
+        return properties;
+    }
+
+    private static Path temporaryDataDir() {
+        try {
+            return Files.createTempDirectory("worker-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
