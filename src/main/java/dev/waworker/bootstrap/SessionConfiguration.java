@@ -1,7 +1,6 @@
 package dev.waworker.bootstrap;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -40,7 +39,8 @@ public class SessionConfiguration {
 
     @Bean
     SessionSettings sessionSettings(WhatsAppProperties whatsApp) {
-        return new SessionSettings(whatsApp.qr().maxRetries(), 3, Duration.ofSeconds(2));
+        return new SessionSettings(whatsApp.qr().maxRetries(), whatsApp.whatsmeow().connectAttempts(),
+                whatsApp.whatsmeow().connectBackoff());
     }
 
     /**

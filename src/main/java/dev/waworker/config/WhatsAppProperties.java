@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("whatsapp")
 public record WhatsAppProperties(
-        @DefaultValue("simulated") ClientKind client,
+        @DefaultValue("whatsmeow") ClientKind client,
         @DefaultValue Qr qr,
         @DefaultValue Simulator simulator,
         @DefaultValue Whatsmeow whatsmeow) {

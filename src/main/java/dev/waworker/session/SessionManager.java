@@ -249,6 +249,11 @@ public final class SessionManager implements SessionCommandHandler {
             case ClientEvent.ScannedWithoutMultidevice ignored -> publishError(session,
                     ErrorCode.SCANNED_WITHOUT_MULTIDEVICE, "The QR code was scanned by a phone without multi-device"
                             + " support. Update WhatsApp on the phone, then scan the next QR code.");
+            // A dead connection ends in Disconnected, which is what counts: these only tell operators why.
+            case ClientEvent.KeepAliveTimeout timeout -> log.warn("Session {}: {} keep-alive pings in a row"
+                    + " went unanswered", session.sessionId, timeout.errorCount());
+            case ClientEvent.KeepAliveRestored ignored ->
+                    log.info("Session {}: keep-alive pings are answered again", session.sessionId);
             case ClientEvent.TemporaryBan ban -> fail(session, ErrorCode.TEMPORARY_BAN, Outcome.TEMPORARY_BAN,
                     "WhatsApp temporarily banned this account (code " + ban.code() + ", lifted in "
                             + ban.expiresIn() + ").");

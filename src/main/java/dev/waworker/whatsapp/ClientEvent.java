@@ -74,6 +74,14 @@ public sealed interface ClientEvent {
     record ScannedWithoutMultidevice() implements ClientEvent {
     }
 
+    /** Keep-alive pings went unanswered {@code errorCount} times in a row; the connection may be dying. */
+    record KeepAliveTimeout(int errorCount) implements ClientEvent {
+    }
+
+    /** Keep-alive pings are answered again after a {@link KeepAliveTimeout}. */
+    record KeepAliveRestored() implements ClientEvent {
+    }
+
     /** WhatsApp temporarily banned the account from connecting. */
     record TemporaryBan(String code, Duration expiresIn) implements ClientEvent {
     }

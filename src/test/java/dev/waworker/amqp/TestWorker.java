@@ -79,6 +79,7 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
         properties.put("worker.data-dir", dataDir.toString());
         properties.put("spring.rabbitmq.host", RabbitBroker.host());
         properties.put("spring.rabbitmq.port", RabbitBroker.port());
+        properties.put("whatsapp.client", "simulated");
         return properties;
     }
 

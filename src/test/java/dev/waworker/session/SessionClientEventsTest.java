@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.waworker.testing.LogCapture;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.StoredDevice;
 
@@ -87,6 +88,24 @@ class SessionClientEventsTest {
         assertThat(fixture.view(6).state()).isEqualTo(SessionState.CONNECTING);
         client.emit(new ClientEvent.Connected("221771234567:7@s.whatsapp.net", PHONE));
 
+        assertThat(fixture.view(6).state()).isEqualTo(SessionState.CONNECTED);
+        assertThat(sink.actions()).containsExactly("qr_generated", "connected");
+    }
+
+    @Test
+    void keepAliveHiccupsAreOnlyLogged() {
+        fixture.create(6);
+        fixture.giveRefs(6, 6);
+        fixture.scan(6, PHONE);
+
+        try (LogCapture logs = LogCapture.of(SessionManager.class)) {
+            fixture.whatsApp.client(6).emit(new ClientEvent.KeepAliveTimeout(2));
+            fixture.whatsApp.client(6).emit(new ClientEvent.KeepAliveRestored());
+
+            assertThat(logs.messagesAboveDebug()).containsExactly(
+                    "Session session_6_+221771234567: 2 keep-alive pings in a row went unanswered",
+                    "Session session_6_+221771234567: keep-alive pings are answered again");
+        }
         assertThat(fixture.view(6).state()).isEqualTo(SessionState.CONNECTED);
         assertThat(sink.actions()).containsExactly("qr_generated", "connected");
     }

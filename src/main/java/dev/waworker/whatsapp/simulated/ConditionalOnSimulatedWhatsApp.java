@@ -15,6 +15,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @Documented
-@ConditionalOnProperty(name = "whatsapp.client", havingValue = "simulated", matchIfMissing = true)
+@ConditionalOnProperty(name = "whatsapp.client", havingValue = "simulated")
 public @interface ConditionalOnSimulatedWhatsApp {
 }

@@ -17,7 +17,7 @@ sealed interface BridgeEvent {
     }
 
     /**
-     * Something the session layer does not act on (keep-alive hiccups, whatsmeow event kinds we do not map):
+     * Something the session layer does not act on (whatsmeow event kinds we do not map, unknown bridge types):
      * logged, never delivered.
      *
      * @param important whether an operator should see it at INFO rather than DEBUG

@@ -45,12 +45,9 @@ final class BridgeEventParser {
             case "scanned_without_multidevice" -> client(handle, new ClientEvent.ScannedWithoutMultidevice());
             case "temporary_ban" -> client(handle, new ClientEvent.TemporaryBan(text(event, "code"),
                     Duration.ofSeconds(event.path("expiresInSeconds").asLong())));
-            // whatsmeow reports these while the TCP connection decides whether it is dead; a dead one ends in
-            // "disconnected", which is what the session layer acts on.
-            case "keepalive_timeout" -> new BridgeEvent.Notice(handle, numberId,
-                    "keep-alive ping timed out (" + event.path("errorCount").asInt() + " in a row)", true);
-            case "keepalive_restored" -> new BridgeEvent.Notice(handle, numberId, "keep-alive pings answer again",
-                    true);
+            case "keepalive_timeout" -> client(handle,
+                    new ClientEvent.KeepAliveTimeout(event.path("errorCount").asInt()));
+            case "keepalive_restored" -> client(handle, new ClientEvent.KeepAliveRestored());
             case "unhandled" -> new BridgeEvent.Notice(handle, numberId,
                     "whatsmeow event not used by the worker: " + text(event, "kind"), false);
             default -> new BridgeEvent.Notice(handle, numberId, "bridge event of unknown type '" + type + "'", true);

@@ -9,7 +9,7 @@ import dev.waworker.config.WorkerProperties;
 
 /** The real WhatsApp: active only with {@code whatsapp.client=whatsmeow}. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "whatsapp.client", havingValue = "whatsmeow")
+@ConditionalOnProperty(name = "whatsapp.client", havingValue = "whatsmeow", matchIfMissing = true)
 public class WhatsmeowConfiguration {
 
     /** The SQLite device store's file name inside {@code worker.data-dir}. */

@@ -37,8 +37,8 @@ class SimulatorConfigurationTest {
     }
 
     @Test
-    void simulatedIsTheDefaultModeAndDeliversEventsOnItsOwnThread() {
-        runner().withUserConfiguration(Properties.class).run(context -> {
+    void theSimulatorDeliversEventsOnItsOwnThread() {
+        runner().withUserConfiguration(Properties.class).withPropertyValues("whatsapp.client=simulated").run(context -> {
             assertThat(context).hasSingleBean(WhatsAppClientFactory.class).hasSingleBean(SimulatorController.class);
             RecordingListener listener = new RecordingListener();
 
@@ -77,5 +77,11 @@ class SimulatorConfigurationTest {
                     .doesNotHaveBean(WhatsAppClientFactory.class)
                     .doesNotHaveBean(SimulatorController.class);
         });
+    }
+
+    @Test
+    void theSimulatorIsNotTheDefault() {
+        runner().run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SimulatedWhatsApp.class)
+                .doesNotHaveBean(SimulatorController.class));
     }
 }

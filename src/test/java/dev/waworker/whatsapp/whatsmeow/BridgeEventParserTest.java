@@ -65,11 +65,11 @@ class BridgeEventParserTest {
     }
 
     @Test
-    void keepAliveHiccupsAreNoticesAnOperatorSees() {
-        assertThat(parser.parse(event("keepalive_timeout", "\"errorCount\":2")))
-                .isEqualTo(new BridgeEvent.Notice(17, 6, "keep-alive ping timed out (2 in a row)", true));
-        assertThat(parser.parse(event("keepalive_restored", "")))
-                .isEqualTo(new BridgeEvent.Notice(17, 6, "keep-alive pings answer again", true));
+    void keepAliveHiccupsReachTheClient() {
+        assertThat(clientEvent(event("keepalive_timeout", "\"errorCount\":2")))
+                .isEqualTo(new ClientEvent.KeepAliveTimeout(2));
+        assertThat(clientEvent(event("keepalive_restored", "")))
+                .isEqualTo(new ClientEvent.KeepAliveRestored());
     }
 
     @Test

@@ -41,7 +41,7 @@ class WhatsmeowConfigurationIT {
     }
 
     @Test
-    void thePackagedDefaultsAreWhatsAppsOwnTimings() {
+    void whatsmeowIsThePackagedDefaultWithWhatsAppsOwnTimings() {
         context.withInitializer(new ConfigDataApplicationContextInitializer())
                 .withPropertyValues("worker.data-dir=" + dataDir)
                 .run(running -> {
@@ -54,7 +54,9 @@ class WhatsmeowConfigurationIT {
                     assertThat(defaults.storeDsn()).isEmpty();
                     assertThat(defaults.proxy()).isEmpty();
                     assertThat(defaults.websocketUrl()).isEmpty();
-                    assertThat(running).doesNotHaveBean(WhatsmeowClientFactory.class);
+                    assertThat(running.getBean(WhatsAppProperties.class).client())
+                            .isEqualTo(WhatsAppProperties.ClientKind.WHATSMEOW);
+                    assertThat(running).hasSingleBean(WhatsmeowClientFactory.class);
                 });
     }
 
