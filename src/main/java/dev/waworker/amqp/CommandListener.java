@@ -143,7 +143,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     }
 
     private void route(ParsedCommand parsed, Message message, Delivery delivery, Timer.Sample started) {
-        SessionCommand command = withCorrelation(parsed.command(), message.getMessageProperties());
+        SessionCommand command = parsed.command().withCorrelationId(correlationId(message.getMessageProperties()));
         String action = CommandMetrics.action(command.type());
         Optional<String> otherWorker = parsed.workerId().filter(id -> !id.equals(worker.id()));
         if (otherWorker.isPresent()) {
@@ -241,11 +241,6 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         return new WorkerEvent.Error(
                 new EventHeader(numberId, SessionIds.of(numberId, phoneNumber), clock.instant(), correlationId),
                 code, text);
-    }
-
-    private static SessionCommand withCorrelation(SessionCommand command, MessageProperties properties) {
-        return new SessionCommand(command.type(), command.numberId(), command.phoneNumber(),
-                correlationId(properties));
     }
 
     /** The command's {@code message_id}, else its {@code correlation_id}: echoed on the events it causes. */

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
 import dev.waworker.amqp.ParseResult.Valid;
+import dev.waworker.session.PairingMethod;
 import dev.waworker.session.SessionCommand;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -107,9 +108,34 @@ public final class CommandParser {
             return new Invalid("workerId must be a non-blank string or an integer, was " + describe(workerId),
                     numberId, phoneAsGiven);
         }
-        SessionCommand command = new SessionCommand(
-                commandType(action.stringValue()), numberId.getAsLong(), phone.stringValue(), Optional.empty());
+        JsonNode pairingMethodNode = data.path("pairingMethod");
+        Optional<PairingMethod> pairingMethod = readPairingMethod(pairingMethodNode);
+        if (pairingMethod.isEmpty()) {
+            return new Invalid("pairingMethod must be \"qr\" or \"code\", was " + describe(pairingMethodNode),
+                    numberId, phoneAsGiven);
+        }
+        SessionCommand command = new SessionCommand(commandType(action.stringValue()), numberId.getAsLong(),
+                phone.stringValue(), pairingMethod.get(), Optional.empty());
         return new Valid(new ParsedCommand(command, readWorkerId(workerId)));
+    }
+
+    /**
+     * {@code data.pairingMethod} (ours, additive): absent or null means QR, the contract's only way; empty when
+     * the value is neither {@code "qr"} nor {@code "code"}. Checked on every action, so that a mistyped value is
+     * reported rather than silently paired by QR.
+     */
+    private static Optional<PairingMethod> readPairingMethod(JsonNode node) {
+        if (isAbsent(node)) {
+            return Optional.of(PairingMethod.QR);
+        }
+        if (!node.isString()) {
+            return Optional.empty();
+        }
+        return switch (node.stringValue()) {
+            case "qr" -> Optional.of(PairingMethod.QR);
+            case "code" -> Optional.of(PairingMethod.CODE);
+            default -> Optional.empty();
+        };
     }
 
     /** The first thing wrong with the command's required fields, or {@code null} when they are all right. */

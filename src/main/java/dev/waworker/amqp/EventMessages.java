@@ -12,6 +12,7 @@ import dev.waworker.session.EventHeader;
 import dev.waworker.session.WorkerEvent;
 import dev.waworker.session.WorkerEvent.Connected;
 import dev.waworker.session.WorkerEvent.Disconnected;
+import dev.waworker.session.WorkerEvent.PairingCode;
 import dev.waworker.session.WorkerEvent.QrGenerated;
 import dev.waworker.session.WorkerEvent.QrRegenerating;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,6 +54,10 @@ final class EventMessages {
                 body.put("qrCode", qr.qrCode());
                 body.put("expiresAt", qr.expiresAt().toEpochMilli());
                 body.put("qrIndex", qr.qrIndex());
+            }
+            case PairingCode pairing -> {
+                body.put("code", pairing.code());
+                body.put("expiresAt", pairing.expiresAt().toEpochMilli());
             }
             case QrRegenerating regenerating -> {
                 body.put("attempt", regenerating.attempt());

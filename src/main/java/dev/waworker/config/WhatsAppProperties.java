@@ -40,14 +40,20 @@ public record WhatsAppProperties(
      * @param firstQrTtl        lifetime of the first QR of a connection
      * @param nextQrTtl         lifetime of each following QR of the same connection
      * @param refsPerConnection how many QR refs one connection hands out before a new connection is needed
+     * @param pairingCodeTtl    lifetime of a pairing code (WhatsApp's own: about 160 s)
      */
     public record Simulator(
             @DefaultValue("20s") Duration firstQrTtl,
             @DefaultValue("20s") Duration nextQrTtl,
-            @DefaultValue("6") int refsPerConnection) {
+            @DefaultValue("6") int refsPerConnection,
+            @DefaultValue("160s") Duration pairingCodeTtl) {
         public Simulator {
             if (firstQrTtl.isNegative() || firstQrTtl.isZero() || nextQrTtl.isNegative() || nextQrTtl.isZero()) {
                 throw new IllegalArgumentException("whatsapp.simulator QR lifetimes must be positive");
+            }
+            if (pairingCodeTtl.isNegative() || pairingCodeTtl.isZero()) {
+                throw new IllegalArgumentException("whatsapp.simulator.pairing-code-ttl must be positive, was "
+                        + pairingCodeTtl);
             }
             if (refsPerConnection < 1) {
                 throw new IllegalArgumentException("whatsapp.simulator.refs-per-connection must be 1 or more");

@@ -12,10 +12,6 @@ import dev.waworker.whatsapp.WhatsAppClient;
  */
 final class NumberSession {
 
-    /** The QR currently on the user's screen, kept to re-announce it on an idempotent {@code create}. */
-    record ShownQr(String dataUrl, Instant expiresAt, int qrIndex) {
-    }
-
     final long numberId;
     final String phoneNumber;
     final String sessionId;
@@ -25,6 +21,8 @@ final class NumberSession {
     /** Bumped whenever the client is replaced, so that events of a replaced client are recognised and dropped. */
     int clientGeneration;
     Optional<String> correlationId;
+    /** How the current (or next) pairing links the device. */
+    PairingMethod pairingMethod;
 
     /** Regenerations used by the current validation (the seed's "attempt"). */
     int attempt;
@@ -37,14 +35,17 @@ final class NumberSession {
     ClientEvent.QrCodes refs;
     /** Position in {@link #refs} of the next ref to show. */
     int nextRef;
-    ShownQr shownQr;
-    /** Identifies the pending QR expiry; a timer whose token is stale fires for a QR that was replaced. */
-    long qrToken;
-    Timers.Cancellable qrExpiry;
+    /** Whether the pairing code of the current connection was asked for: a connection gives one. */
+    boolean codeRequested;
+    /** The QR or pairing code on the user's screen, or null when none is. */
+    Shown shown;
+    /** Identifies the pending expiry of {@link #shown}; a timer whose token is stale fires for one replaced. */
+    long shownToken;
+    Timers.Cancellable shownExpiry;
 
     /** Connection attempts that failed in a row. */
     int connectFailures;
-    /** Identifies the pending connection retry, like {@link #qrToken}. */
+    /** Identifies the pending connection retry, like {@link #shownToken}. */
     long reconnectToken;
     Timers.Cancellable reconnectTimer;
 
@@ -62,6 +63,7 @@ final class NumberSession {
         this.phoneNumber = command.phoneNumber();
         this.sessionId = command.sessionId();
         this.correlationId = command.correlationId();
+        this.pairingMethod = command.pairingMethod();
         this.state = initialState;
     }
 
@@ -81,10 +83,18 @@ final class NumberSession {
         forgetRefs();
     }
 
+    /** A new pairing connection handed out its refs: nothing of it was shown yet. */
+    void useConnection(ClientEvent.QrCodes connectionRefs) {
+        refs = connectionRefs;
+        nextRef = 0;
+        codeRequested = false;
+    }
+
     void forgetRefs() {
         refs = null;
         nextRef = 0;
-        shownQr = null;
+        codeRequested = false;
+        shown = null;
     }
 
     boolean hasRefLeft() {
@@ -93,11 +103,11 @@ final class NumberSession {
 
     /** Stops both timers; their callbacks, if already queued, are recognised as stale. */
     void cancelTimers() {
-        qrToken++;
+        shownToken++;
         reconnectToken++;
-        if (qrExpiry != null) {
-            qrExpiry.cancel();
-            qrExpiry = null;
+        if (shownExpiry != null) {
+            shownExpiry.cancel();
+            shownExpiry = null;
         }
         if (reconnectTimer != null) {
             reconnectTimer.cancel();

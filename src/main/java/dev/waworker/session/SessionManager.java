@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.waworker.qr.QrCodeRenderer;
-import dev.waworker.session.NumberSession.ShownQr;
 import dev.waworker.session.SessionMetrics.Outcome;
 import dev.waworker.session.SessionMetrics.RegenerationTrigger;
 import dev.waworker.whatsapp.ClientEvent;
@@ -43,12 +42,13 @@ public final class SessionManager implements SessionCommandHandler {
     private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
     private final WhatsAppClientFactory whatsApp;
-    private final QrCodeRenderer qrRenderer;
     private final EventSink sink;
     private final SessionSettings settings;
     private final Clock clock;
     private final Timers timers;
     private final SessionMetrics metrics;
+    private final QrDisplay qrDisplay;
+    private final CodeDisplay codeDisplay;
     private final SerialLanes lanes;
     private final SerialLanes publications;
     private final ConcurrentHashMap<Long, NumberSession> sessions = new ConcurrentHashMap<>();
@@ -61,12 +61,13 @@ public final class SessionManager implements SessionCommandHandler {
                           SessionSettings settings, Clock clock, Timers timers, SessionMetrics metrics,
                           Executor laneExecutor, Executor publishExecutor) {
         this.whatsApp = whatsApp;
-        this.qrRenderer = qrRenderer;
         this.sink = sink;
         this.settings = settings;
         this.clock = clock;
         this.timers = timers;
         this.metrics = metrics;
+        this.qrDisplay = new QrDisplay(qrRenderer, clock, metrics);
+        this.codeDisplay = new CodeDisplay(clock, metrics);
         this.lanes = new SerialLanes(laneExecutor);
         this.publications = new SerialLanes(publishExecutor);
         metrics.watchSessions(this::countInState);
@@ -88,7 +89,10 @@ public final class SessionManager implements SessionCommandHandler {
         }
     }
 
-    /** Idempotent: a pairing session re-announces its QR, a connected one its connection. */
+    /**
+     * Idempotent: a pairing session re-announces its QR or pairing code, a connected one its connection. The
+     * pairing method stays the session's: {@code regenerate_qr} is the command that starts over with another.
+     */
     private void create(SessionCommand command) {
         NumberSession session = liveSessionOf(command);
         if (session == null) {
@@ -99,11 +103,16 @@ public final class SessionManager implements SessionCommandHandler {
         switch (session.state()) {
             case CONNECTED -> publishConnected(session, Optional.empty());
             case PAIRING -> {
-                if (session.shownQr != null) {
-                    log.info("Session {} is already pairing: sending its current QR again", session.sessionId);
-                    publishShownQr(session);
+                String noun = display(session).noun();
+                if (command.pairingMethod() != session.pairingMethod) {
+                    log.info("Session {} is already pairing by {}: create keeps it (regenerate_qr switches methods)",
+                            session.sessionId, noun);
+                }
+                if (session.shown != null) {
+                    log.info("Session {} is already pairing: sending its current {} again", session.sessionId, noun);
+                    publishShown(session);
                 } else {
-                    log.info("Session {} is already pairing: its QR follows", session.sessionId);
+                    log.info("Session {} is already pairing: its {} follows", session.sessionId, noun);
                 }
             }
             case LINKING, CONNECTING ->
@@ -170,6 +179,7 @@ public final class SessionManager implements SessionCommandHandler {
             session.state(SessionState.CONNECTING);
         } else {
             session.state(SessionState.PAIRING);
+            session.pairingMethod = command.pairingMethod();
             session.resetValidation(clock.instant());
             log.info("Creating new WhatsApp session: {}", session.sessionId);
         }
@@ -265,55 +275,66 @@ public final class SessionManager implements SessionCommandHandler {
             log.warn("Session {} received pairing codes while {}: ignored", session.sessionId, session.state());
             return;
         }
-        session.refs = refs;
-        session.nextRef = 0;
+        session.useConnection(refs);
         session.connectFailures = 0;
-        showNextQr(session);
+        showNext(session);
     }
 
-    /** Shows the connection's next ref, or opens a new connection when they are used up. */
-    private void showNextQr(NumberSession session) {
-        if (!session.hasRefLeft()) {
-            // WhatsApp hands out a few refs per connection; a new connection brings a new batch.
+    /**
+     * Shows the user what the pairing connection offers next (its next QR ref, or its pairing code), or opens a
+     * new connection when it has nothing more to offer.
+     */
+    private void showNext(NumberSession session) {
+        PairingDisplay display = display(session);
+        Optional<Shown> next;
+        try {
+            next = display.next(session);
+        } catch (RuntimeException failure) {
+            log.warn("No {} for {}: {}", display.noun(), session.sessionId, failure.getMessage());
+            fail(session, ErrorCode.PAIR_FAILED, Outcome.PAIR_FAILED, "WhatsApp did not provide a "
+                    + display.noun() + " (" + failure.getMessage() + "). Please request a new validation.");
+            return;
+        }
+        if (next.isEmpty()) {
+            // WhatsApp hands out a few refs (or one pairing code) per connection; a new connection brings more.
             session.forgetRefs();
             log.info("Creating new WhatsApp session: {}", session.sessionId);
             session.client.disconnect();
             session.client.connect();
             return;
         }
-        int position = session.nextRef++;
-        String pairingString = session.refs.codes().get(position);
-        Duration lifetime = session.refs.ttlOf(position);
-        session.qrIndex++;
-        session.shownQr = new ShownQr(qrRenderer.toPngDataUrl(pairingString), clock.instant().plus(lifetime),
-                session.qrIndex);
-        log.info("QR Code generated for {}", session.sessionId);
-        log.debug("QR {} of {} encodes {}", session.qrIndex, session.sessionId, pairingString);
-        metrics.qrGenerated();
-        publishShownQr(session);
-        long token = ++session.qrToken;
-        session.qrExpiry = timers.schedule(lifetime,
-                () -> lanes.run(session.numberId, () -> onQrExpired(session, token)));
+        session.shown = next.get();
+        log.info("{} generated for {}", display.title(), session.sessionId);
+        publishShown(session);
+        long token = ++session.shownToken;
+        session.shownExpiry = timers.schedule(Duration.between(clock.instant(), session.shown.expiresAt()),
+                () -> lanes.run(session.numberId, () -> onShownExpired(session, token)));
     }
 
-    private void onQrExpired(NumberSession session, long token) {
-        if (sessions.get(session.numberId) != session || token != session.qrToken
+    /** The retry rule, the same whether a QR or a pairing code expired unused. */
+    private void onShownExpired(NumberSession session, long token) {
+        if (sessions.get(session.numberId) != session || token != session.shownToken
                 || session.state() != SessionState.PAIRING) {
             return;
         }
-        session.qrExpiry = null;
-        session.shownQr = null;
+        session.shownExpiry = null;
+        session.shown = null;
+        PairingDisplay display = display(session);
         int max = settings.maxQrRetries();
         if (session.attempt < max) {
             session.attempt++;
-            log.info("QR code expired for {}. Attempt {}/{}", session.sessionId, session.attempt, max);
-            log.info("Regenerating QR code for {} (attempt {}/{})...", session.sessionId, session.attempt, max);
+            log.info("{} expired for {}. Attempt {}/{}", display.capitalizedNoun(), session.sessionId,
+                    session.attempt, max);
+            log.info("Regenerating {} for {} (attempt {}/{})...", display.noun(), session.sessionId,
+                    session.attempt, max);
             metrics.qrRegenerated(RegenerationTrigger.EXPIRY);
             publish(new WorkerEvent.QrRegenerating(header(session), session.attempt, max,
-                    "QR code expired. Generating new QR code (attempt %d/%d)".formatted(session.attempt, max)));
-            showNextQr(session);
+                    "%s expired. Generating new %s (attempt %d/%d)".formatted(display.capitalizedNoun(),
+                            display.noun(), session.attempt, max)));
+            showNext(session);
         } else {
-            log.info("QR code expired for {}. Attempt {}/{}", session.sessionId, session.attempt, max);
+            log.info("{} expired for {}. Attempt {}/{}", display.capitalizedNoun(), session.sessionId,
+                    session.attempt, max);
             log.info("Max QR retry attempts ({}) reached for {}. Giving up.", max, session.sessionId);
             fail(session, ErrorCode.QR_RETRIES_EXHAUSTED, Outcome.QR_RETRIES_EXHAUSTED,
                     "QR code generation failed after %d attempts. Please request a new validation.".formatted(max));
@@ -329,17 +350,22 @@ public final class SessionManager implements SessionCommandHandler {
         session.forgetRefs();
         session.jid = paired.jid();
         session.state(SessionState.LINKING);
-        log.info("QR code of {} scanned: device linked as {}", session.sessionId, paired.jid());
+        log.info("The {} of {} was used: device linked as {}", display(session).noun(), session.sessionId,
+                paired.jid());
     }
 
-    /** The account that scanned is not the requested number: unlink it at once, never report it connected. */
-    private void rejectAccount(NumberSession session, String scannedPhoneNumber) {
-        log.warn("Phone mismatch for {}: the QR code was scanned by {}", session.sessionId, scannedPhoneNumber);
+    /**
+     * The account that scanned the QR (or entered the code) is not the requested number: unlink it at once, never
+     * report it connected.
+     */
+    private void rejectAccount(NumberSession session, String linkingPhoneNumber) {
+        String usedBy = display(session).usedBy();
+        log.warn("Phone mismatch for {}: the account {} is {}", session.sessionId, usedBy, linkingPhoneNumber);
         endValidation(session, Outcome.PHONE_MISMATCH);
         end(session, true);
-        publishError(session, ErrorCode.PHONE_MISMATCH, "The WhatsApp account that scanned the QR code ("
-                + scannedPhoneNumber + ") is not " + session.phoneNumber
-                + ". Nothing was linked; please request a new validation and scan it with that number's phone.");
+        publishError(session, ErrorCode.PHONE_MISMATCH, "The WhatsApp account that " + usedBy + " ("
+                + linkingPhoneNumber + ") is not " + session.phoneNumber
+                + ". Nothing was linked; please request a new validation and link it from that number's phone.");
     }
 
     private void onConnected(NumberSession session, ClientEvent.Connected connected) {
@@ -437,7 +463,7 @@ public final class SessionManager implements SessionCommandHandler {
         log.info("Restoring {} stored WhatsApp session(s)", devices.size());
         for (StoredDevice device : devices) {
             SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, device.numberId(),
-                    device.phoneNumber(), Optional.empty());
+                    device.phoneNumber(), PairingMethod.QR, Optional.empty());
             lanes.run(device.numberId(), () -> {
                 if (!sessions.containsKey(device.numberId())) {
                     startSession(restore);
@@ -520,12 +546,19 @@ public final class SessionManager implements SessionCommandHandler {
         return new EventHeader(command.numberId(), command.sessionId(), clock.instant(), command.correlationId());
     }
 
-    private void publishShownQr(NumberSession session) {
-        ShownQr qr = session.shownQr;
-        publish(new WorkerEvent.QrGenerated(header(session), qr.dataUrl(), qr.expiresAt(), qr.qrIndex()))
+    private PairingDisplay display(NumberSession session) {
+        return switch (session.pairingMethod) {
+            case QR -> qrDisplay;
+            case CODE -> codeDisplay;
+        };
+    }
+
+    private void publishShown(NumberSession session) {
+        String title = display(session).title();
+        publish(session.shown.announcement(header(session)))
                 .thenAccept(delivered -> {
                     if (delivered) {
-                        log.info("QR Code sent to backend for number {}", session.numberId);
+                        log.info("{} sent to backend for number {}", title, session.numberId);
                     }
                 });
     }

@@ -17,19 +17,23 @@ public final class SessionMetrics {
         TEMPORARY_BAN, CLOSED, SUPERSEDED
     }
 
-    /** What caused a new QR to replace the shown one. */
+    /** What caused a new QR (or pairing code) to replace the shown one. */
     public enum RegenerationTrigger {
         EXPIRY, MANUAL
     }
 
     private final MeterRegistry registry;
     private final Counter qrGenerated;
+    private final Counter pairingCodeGenerated;
     private final Timer timeToConnected;
 
     public SessionMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.qrGenerated = Counter.builder("whatsapp.qr.generated")
                 .description("QR codes published for users to scan")
+                .register(registry);
+        this.pairingCodeGenerated = Counter.builder("whatsapp.pairing.codes.generated")
+                .description("Pairing codes published for users to type on their phone")
                 .register(registry);
         this.timeToConnected = Timer.builder("whatsapp.validation.time.to.connected")
                 .description("Time from the command that started a validation to the connected session")
@@ -49,6 +53,10 @@ public final class SessionMetrics {
 
     void qrGenerated() {
         qrGenerated.increment();
+    }
+
+    void pairingCodeGenerated() {
+        pairingCodeGenerated.increment();
     }
 
     void qrRegenerated(RegenerationTrigger trigger) {

@@ -27,7 +27,23 @@ public sealed interface WorkerEvent {
         }
     }
 
-    /** The shown QR expired unscanned and another attempt follows. */
+    /**
+     * A new code the user can type on the phone of the number (ours: pairing by code). {@code code} is a
+     * credential, never logged above DEBUG.
+     */
+    record PairingCode(EventHeader header, String code, Instant expiresAt) implements WorkerEvent {
+        @Override
+        public String action() {
+            return "pairing_code";
+        }
+
+        @Override
+        public String toString() {
+            return "PairingCode[" + header + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** The shown QR (or pairing code) expired unused and another attempt follows. */
     record QrRegenerating(EventHeader header, int attempt, int maxAttempts, String message) implements WorkerEvent {
         @Override
         public String action() {

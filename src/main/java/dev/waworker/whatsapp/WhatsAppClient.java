@@ -1,8 +1,9 @@
 package dev.waworker.whatsapp;
 
 /**
- * One WhatsApp linked-device client for one number. Every method returns quickly: outcomes (QR codes, pairing,
- * connection, failures) arrive later as {@link ClientEvent}s through the listener given to the factory.
+ * One WhatsApp linked-device client for one number. Every method but {@link #requestPairingCode()} returns
+ * quickly: outcomes (QR codes, pairing, connection, failures) arrive later as {@link ClientEvent}s through the
+ * listener given to the factory.
  */
 public interface WhatsAppClient {
 
@@ -11,6 +12,16 @@ public interface WhatsAppClient {
 
     /** Opens a connection. An unpaired client then reports {@link ClientEvent.QrCodes}; a paired one connects. */
     void connect();
+
+    /**
+     * Asks WhatsApp for the code that links this device when typed on the phone of the client's own number: the
+     * alternative to a QR. The code belongs to the current pairing connection, so this may be called only once
+     * {@link ClientEvent.QrCodes} arrived for it, and the code dies with it; a new connection needs a new code.
+     * Unlike the other methods it waits for WhatsApp's answer. The pairing then ends in the same events as a scan.
+     *
+     * @throws RuntimeException when there is no pairing connection or WhatsApp refused to hand out a code
+     */
+    PairingCode requestPairingCode();
 
     /** Drops the live connection and keeps the credentials. */
     void disconnect();

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
 import dev.waworker.amqp.ParseResult.Valid;
+import dev.waworker.session.PairingMethod;
 import dev.waworker.session.SessionCommand;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -44,7 +45,8 @@ class CommandParserPropertiesTest {
     }
 
     /** A well-formed command, as the backend means it. */
-    record WireCommand(String action, long numberId, String phoneNumber, WorkerId workerId) {
+    record WireCommand(String action, long numberId, String phoneNumber, WorkerId workerId,
+                       PairingMethodField pairingMethod) {
 
         ObjectNode toJson() {
             ObjectNode root = JSON.createObjectNode();
@@ -53,6 +55,7 @@ class CommandParserPropertiesTest {
             data.put("numberId", numberId);
             data.put("phoneNumber", phoneNumber);
             workerId.writeTo(data);
+            pairingMethod.writeTo(data);
             root.put("timestamp", 1_765_029_100_000L);
             return root;
         }
@@ -114,6 +117,34 @@ class CommandParserPropertiesTest {
         }
     }
 
+    /** {@code data.pairingMethod}: left out, null (both meaning QR), or one of the two accepted values. */
+    enum PairingMethodField {
+        ABSENT(PairingMethod.QR),
+        NULL(PairingMethod.QR),
+        QR(PairingMethod.QR),
+        CODE(PairingMethod.CODE);
+
+        private final PairingMethod expected;
+
+        PairingMethodField(PairingMethod expected) {
+            this.expected = expected;
+        }
+
+        void writeTo(ObjectNode data) {
+            switch (this) {
+                case ABSENT -> {
+                }
+                case NULL -> data.putNull("pairingMethod");
+                case QR -> data.put("pairingMethod", "qr");
+                case CODE -> data.put("pairingMethod", "code");
+            }
+        }
+
+        PairingMethod expected() {
+            return expected;
+        }
+    }
+
     /** One thing made wrong in an otherwise valid command; named, so that a failing sample reads clearly. */
     record Breakage(String description, Consumer<ObjectNode> apply) {
         @Override
@@ -159,7 +190,8 @@ class CommandParserPropertiesTest {
         ParseResult result = parser.parse(encode(wire.toJson(), wrapping), contentType);
 
         assertThat(result).isEqualTo(new Valid(new ParsedCommand(
-                new SessionCommand(wire.expectedType(), wire.numberId(), wire.phoneNumber(), Optional.empty()),
+                new SessionCommand(wire.expectedType(), wire.numberId(), wire.phoneNumber(),
+                        wire.pairingMethod().expected(), Optional.empty()),
                 wire.workerId().expected())));
     }
 
@@ -199,7 +231,8 @@ class CommandParserPropertiesTest {
     Arbitrary<WireCommand> validCommands() {
         Arbitrary<String> actions = Arbitraries.of("create", "validate", "regenerate_qr", "close", "reconnect");
         Arbitrary<Long> numberIds = Arbitraries.longs().between(1, Long.MAX_VALUE);
-        return Combinators.combine(actions, numberIds, phoneNumbers(), workerIds()).as(WireCommand::new);
+        return Combinators.combine(actions, numberIds, phoneNumbers(), workerIds(),
+                Arbitraries.of(PairingMethodField.class)).as(WireCommand::new);
     }
 
     @Provide
@@ -256,7 +289,15 @@ class CommandParserPropertiesTest {
                         .map(id -> breakage("workerId " + id, root -> data(root).put("workerId", id))),
                 Arbitraries.of(true, false)
                         .map(id -> breakage("workerId " + id, root -> data(root).put("workerId", id))));
+        Arbitrary<Breakage> badPairingMethod = Arbitraries.oneOf(
+                text().filter(method -> !method.equals("qr") && !method.equals("code"))
+                        .map(method -> breakage("pairingMethod '" + method + "'",
+                                root -> data(root).put("pairingMethod", method))),
+                Arbitraries.integers()
+                        .map(method -> breakage("pairingMethod " + method,
+                                root -> data(root).put("pairingMethod", method))));
         return Arbitraries.oneOf(unknownAction, actionNotText, badPhoneText, phoneAsNumber, badWorkerId,
+                badPairingMethod,
                 Arbitraries.just(breakage("no action", root -> root.remove("action"))),
                 Arbitraries.just(breakage("no phoneNumber", root -> data(root).remove("phoneNumber"))));
     }

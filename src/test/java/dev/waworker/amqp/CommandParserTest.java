@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
 import dev.waworker.amqp.ParseResult.Valid;
+import dev.waworker.session.PairingMethod;
 import dev.waworker.session.SessionCommand;
 import dev.waworker.session.SessionCommand.Type;
 
@@ -36,7 +37,7 @@ class CommandParserTest {
         ParsedCommand parsed = valid(command(action, "6", "\"+221771234567\"", null), "application/json");
 
         assertThat(parsed.command())
-                .isEqualTo(new SessionCommand(expected, 6, "+221771234567", Optional.empty()));
+                .isEqualTo(new SessionCommand(expected, 6, "+221771234567", PairingMethod.QR, Optional.empty()));
         assertThat(parsed.workerId()).isEmpty();
     }
 
@@ -64,7 +65,7 @@ class CommandParserTest {
         String asJsonString = "\"" + CREATE_6.replace("\"", "\\\"") + "\"";
 
         assertThat(valid(asJsonString, "application/json").command())
-                .isEqualTo(new SessionCommand(Type.CREATE, 6, "+221771234567", Optional.empty()));
+                .isEqualTo(new SessionCommand(Type.CREATE, 6, "+221771234567", PairingMethod.QR, Optional.empty()));
     }
 
     @Test
@@ -207,6 +208,47 @@ class CommandParserTest {
 
         assertThat(invalid.reason()).startsWith("workerId must be a non-blank string or an integer, was ");
         assertThat(invalid.numberId()).isEqualTo(OptionalLong.of(6));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "create|\"code\"|CREATE|CODE",
+            "validate|\"code\"|CREATE|CODE",
+            "regenerate_qr|\"code\"|REGENERATE_QR|CODE",
+            "reconnect|\"code\"|RECONNECT|CODE",
+            "create|\"qr\"|CREATE|QR",
+            "create|null|CREATE|QR"})
+    void readsThePairingMethod(String action, String pairingMethod, Type type, PairingMethod expected) {
+        String body = "{\"action\":\"" + action + "\",\"data\":{\"numberId\":6,\"phoneNumber\":\"+221771234567\","
+                + "\"pairingMethod\":" + pairingMethod + "}}";
+
+        assertThat(valid(body, null).command())
+                .isEqualTo(new SessionCommand(type, 6, "+221771234567", expected, Optional.empty()));
+    }
+
+    @Test
+    void withoutPairingMethodTheNumberPairsByQr() {
+        assertThat(valid(CREATE_6, null).command().pairingMethod()).isEqualTo(PairingMethod.QR);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"sms\"|the string 'sms'",
+            "\"CODE\"|the string 'CODE'",
+            "\"\"|the string ''",
+            "1|1",
+            "true|true",
+            "[\"code\"]|an array",
+            "{}|an object"})
+    void refusesAnyOtherPairingMethodAndKeepsTheNumber(String pairingMethod, String described) {
+        String body = "{\"action\":\"create\",\"data\":{\"numberId\":6,\"phoneNumber\":\"+221771234567\","
+                + "\"pairingMethod\":" + pairingMethod + "}}";
+
+        Invalid invalid = invalid(body, null);
+
+        assertThat(invalid.reason()).isEqualTo("pairingMethod must be \"qr\" or \"code\", was " + described);
+        assertThat(invalid.numberId()).isEqualTo(OptionalLong.of(6));
+        assertThat(invalid.phoneNumber()).contains("+221771234567");
     }
 
     @Test

@@ -40,6 +40,23 @@ class EventMessagesTest {
     }
 
     @Test
+    void writesPairingCode() {
+        Map<String, Object> body = body(messages.toMessage(new WorkerEvent.PairingCode(
+                HEADER, "ABCD-EFGH", Instant.ofEpochMilli(1_765_029_160_123L))));
+
+        assertThat(body).containsExactlyEntriesOf(expected(body, "pairing_code",
+                "code", "ABCD-EFGH",
+                "expiresAt", 1_765_029_160_123L));
+    }
+
+    @Test
+    void aPairingCodeEventShowsNoCodeWhenPrinted() {
+        WorkerEvent event = new WorkerEvent.PairingCode(HEADER, "ABCD-EFGH", Instant.ofEpochMilli(1_765_029_160_123L));
+
+        assertThat(event.toString()).doesNotContain("ABCD").contains("expiresAt");
+    }
+
+    @Test
     void writesQrRegenerating() {
         Map<String, Object> body = body(messages.toMessage(new WorkerEvent.QrRegenerating(
                 HEADER, 1, 3, "QR code expired. Generating new QR code (attempt 1/3)")));

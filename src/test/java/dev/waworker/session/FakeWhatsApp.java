@@ -1,5 +1,6 @@
 package dev.waworker.session;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,10 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
+import dev.waworker.whatsapp.PairingCode;
 import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClient;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
@@ -53,6 +56,12 @@ final class FakeWhatsApp implements WhatsAppClientFactory {
         }
 
         @Override
+        public PairingCode requestPairingCode() {
+            record("requestPairingCode");
+            return network.pairingCodes.get();
+        }
+
+        @Override
         public void disconnect() {
             record("disconnect");
         }
@@ -79,7 +88,14 @@ final class FakeWhatsApp implements WhatsAppClientFactory {
         }
     }
 
+    /** How long the fake's pairing codes live, as WhatsApp's do. */
+    static final Duration CODE_TTL = Duration.ofSeconds(160);
+
     final Map<Long, StoredDevice> stored = new ConcurrentHashMap<>();
+    private final AtomicInteger codesIssued = new AtomicInteger();
+    /** What {@code requestPairingCode()} answers: by default a new code each time, CODE-0001, CODE-0002, ... */
+    volatile Supplier<PairingCode> pairingCodes =
+            () -> new PairingCode("CODE-%04d".formatted(codesIssued.incrementAndGet()), CODE_TTL);
     private final Map<Long, List<FakeClient>> opened = new ConcurrentHashMap<>();
     final List<Long> forgotten = new CopyOnWriteArrayList<>();
     private final Map<Long, AtomicInteger> busy = new ConcurrentHashMap<>();

@@ -92,7 +92,7 @@ class PerNumberOrderingTest {
 
     private static CompletableFuture<Void> submit(SessionManager manager, SessionCommand.Type type, long numberId,
                                                   String phone, String label) {
-        return manager.handle(new SessionCommand(type, numberId, phone, Optional.of(numberId + "-" + label)))
+        return manager.handle(new SessionCommand(type, numberId, phone, PairingMethod.QR, Optional.of(numberId + "-" + label)))
                 .toCompletableFuture();
     }
 }

@@ -276,7 +276,7 @@ class SessionCommandsTest {
 
     @Test
     void commandsCarryTheirCorrelationIdToTheEventsTheyCause() {
-        fixture.manager.handle(new SessionCommand(CREATE, 6, PHONE, Optional.of("msg-42"))).toCompletableFuture()
+        fixture.manager.handle(new SessionCommand(CREATE, 6, PHONE, PairingMethod.QR, Optional.of("msg-42"))).toCompletableFuture()
                 .join();
         fixture.giveRefs(6, 6);
         fixture.timers.advance(TTL);

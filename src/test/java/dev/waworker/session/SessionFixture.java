@@ -39,12 +39,21 @@ final class SessionFixture {
     }
 
     void command(SessionCommand.Type type, long numberId, String phone) {
-        manager.handle(new SessionCommand(type, numberId, phone, Optional.of("cmd-" + type))).toCompletableFuture()
-                .join();
+        command(type, numberId, phone, PairingMethod.QR);
+    }
+
+    void command(SessionCommand.Type type, long numberId, String phone, PairingMethod pairingMethod) {
+        manager.handle(new SessionCommand(type, numberId, phone, pairingMethod, Optional.of("cmd-" + type)))
+                .toCompletableFuture().join();
     }
 
     void create(long numberId) {
         command(SessionCommand.Type.CREATE, numberId, PHONE);
+    }
+
+    /** {@code create} with {@code pairingMethod: "code"}. */
+    void createByCode(long numberId) {
+        command(SessionCommand.Type.CREATE, numberId, PHONE, PairingMethod.CODE);
     }
 
     /** WhatsApp hands the number's current connection a batch of {@code count} refs. */

@@ -3,10 +3,10 @@ package dev.waworker.whatsapp.simulated;
 import dev.waworker.whatsapp.StoredDevice;
 
 /** What happened when a simulated phone scanned the QR of a number. */
-public sealed interface ScanOutcome {
+public sealed interface ScanOutcome permits PairingOutcome, ScanOutcome.NoLiveQr {
 
     /** The device is linked to the account and stored. */
-    record Linked(StoredDevice device) implements ScanOutcome {
+    record Linked(StoredDevice device) implements PairingOutcome {
     }
 
     /** No connection of the number shows a QR that is still live: nothing was scanned. */
@@ -14,9 +14,9 @@ public sealed interface ScanOutcome {
     }
 
     /**
-     * The scanning account is not the number the client was opened for: refused, nothing linked, and the
+     * The linking account is not the number the client was opened for: refused, nothing linked, and the
      * connection was dropped, as whatsmeow does when its pre-pair check rejects a pairing.
      */
-    record PhoneMismatch(String requestedPhoneNumber, String scannedPhoneNumber) implements ScanOutcome {
+    record PhoneMismatch(String requestedPhoneNumber, String scannedPhoneNumber) implements PairingOutcome {
     }
 }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
+import dev.waworker.whatsapp.PairingCode;
 import dev.waworker.whatsapp.WhatsAppClient;
 
 /**
@@ -61,6 +62,15 @@ final class SimulatedClient implements WhatsAppClient {
             throw new IllegalStateException("client of number " + spec.numberId() + " is closed");
         }
         network.connect(this);
+    }
+
+    /** @throws IllegalStateException when the client is closed or has no pairing connection */
+    @Override
+    public PairingCode requestPairingCode() {
+        if (isClosed()) {
+            throw new IllegalStateException("client of number " + spec.numberId() + " is closed");
+        }
+        return network.requestPairingCode(this);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,13 @@ import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
+import dev.waworker.whatsapp.PairingCode;
 import dev.waworker.whatsapp.StoredDevice;
 
 /**
- * The simulated WhatsApp network: it knows every open connection and the linked devices, hands out QR refs with
- * WhatsApp's lifetimes, and plays the phone's side (scanning a QR, removing a linked device).
+ * The simulated WhatsApp network: it knows every open connection and the linked devices, hands out QR refs and
+ * pairing codes with WhatsApp's lifetimes, and plays the phone's side (scanning a QR, entering a code, removing a
+ * linked device).
  *
  * <p>All state changes happen under this object's lock, and events are queued for the event thread while the lock
  * is held, so that each client receives them in the order they happened. Listeners are never called under the
@@ -47,6 +50,15 @@ public final class SimulatedWhatsApp {
 
     /** The live connection of each connected client; a client that is not connected has none. */
     private final Map<SimulatedClient, Connection> connections = new HashMap<>();
+
+    /**
+     * The pairing code each client asked for last, with the connection it was issued on: it can be entered only
+     * while that connection is the client's current one (a code belongs to its connection, as on WhatsApp).
+     */
+    private final Map<SimulatedClient, CodeOnConnection> pairingCodes = new HashMap<>();
+
+    private record CodeOnConnection(Connection connection, LinkingCode code) {
+    }
 
     /** A client's live connection: pairing with a batch of QR refs, or logged in as a linked device. */
     sealed interface Connection {
@@ -115,12 +127,32 @@ public final class SimulatedWhatsApp {
 
     synchronized void disconnect(SimulatedClient client) {
         connections.remove(client);
+        pairingCodes.remove(client);
     }
 
     /** The client unlinks its device: the device is deleted and the connection ends. */
     synchronized void logout(SimulatedClient client) {
         connections.remove(client);
+        pairingCodes.remove(client);
         store.remove(client.spec().numberId());
+    }
+
+    /**
+     * Hands the client a pairing code for its own number, live for {@code pairing-code-ttl} on its current pairing
+     * connection; a previous code of the connection is replaced.
+     *
+     * @throws IllegalStateException when the client has no pairing connection (not connected, or logged in)
+     */
+    synchronized PairingCode requestPairingCode(SimulatedClient client) {
+        Connection connection = connections.get(client);
+        if (!(connection instanceof Connection.Pairing)) {
+            throw new IllegalStateException("number " + client.spec().numberId()
+                    + " has no pairing connection to ask a pairing code on");
+        }
+        LinkingCode code = LinkingCode.issue(random, clock.instant(), settings.pairingCodeTtl());
+        pairingCodes.put(client, new CodeOnConnection(connection, code));
+        log.debug("Issued pairing code {} for number {}", code.code(), client.spec().numberId());
+        return new PairingCode(code.code(), code.ttl());
     }
 
     synchronized boolean isCurrentConnection(SimulatedClient client, Connection connection) {
@@ -134,7 +166,7 @@ public final class SimulatedWhatsApp {
      */
     public synchronized ScanOutcome scan(long numberId, Optional<String> scannerPhoneNumber) {
         return clientShowingLiveQr(numberId)
-                .map(client -> pair(client, scannerPhoneNumber))
+                .<ScanOutcome>map(client -> pair(client, scannerPhoneNumber))
                 .orElseGet(ScanOutcome.NoLiveQr::new);
     }
 
@@ -150,17 +182,35 @@ public final class SimulatedWhatsApp {
                         && batch.liveCodeAt(now).filter(pairingString::equals).isPresent())
                 .map(Map.Entry::getKey)
                 .findFirst()
-                .map(client -> pair(client, scannerPhoneNumber))
+                .<ScanOutcome>map(client -> pair(client, scannerPhoneNumber))
                 .orElseGet(ScanOutcome.NoLiveQr::new);
     }
 
-    private ScanOutcome pair(SimulatedClient client, Optional<String> scannerPhoneNumber) {
+    /**
+     * A phone logged in as {@code phoneNumber} (the requested number when empty) types {@code typedCode} for the
+     * number: the right code, while live, pairs exactly like a scan (same refusal of another account); a wrong one
+     * changes nothing.
+     */
+    public synchronized CodeEntryOutcome enterCode(long numberId, String typedCode, Optional<String> phoneNumber) {
+        Optional<Map.Entry<SimulatedClient, CodeOnConnection>> live = livePairingCodeOf(numberId);
+        if (live.isEmpty()) {
+            return new CodeEntryOutcome.NoLiveCode();
+        }
+        if (!live.get().getValue().code().matches(typedCode)) {
+            log.info("Simulated phone entered a wrong pairing code for number {}", numberId);
+            return new CodeEntryOutcome.WrongCode();
+        }
+        return pair(live.get().getKey(), phoneNumber);
+    }
+
+    private PairingOutcome pair(SimulatedClient client, Optional<String> linkingPhoneNumber) {
         long numberId = client.spec().numberId();
         String requested = client.spec().phoneNumber();
-        String account = asAccount(scannerPhoneNumber.orElse(requested));
+        String account = asAccount(linkingPhoneNumber.orElse(requested));
+        pairingCodes.remove(client);
         if (!account.equals(asAccount(requested))) {
             connections.remove(client);
-            log.info("Simulated phone {} scanned the QR of number {} ({}): refused, not the requested account",
+            log.info("Simulated phone {} tried to link number {} ({}): refused, not the requested account",
                     account, numberId, requested);
             client.emit(new ClientEvent.PhoneMismatch(account));
             return new ScanOutcome.PhoneMismatch(requested, account);
@@ -230,6 +280,16 @@ public final class SimulatedWhatsApp {
             }
         }
         return newest;
+    }
+
+    /** The number's pairing code that can be entered now, if any (the newest, when several clients have one). */
+    private Optional<Map.Entry<SimulatedClient, CodeOnConnection>> livePairingCodeOf(long numberId) {
+        Instant now = clock.instant();
+        return pairingCodes.entrySet().stream()
+                .filter(entry -> entry.getKey().spec().numberId() == numberId
+                        && connections.get(entry.getKey()) == entry.getValue().connection()
+                        && entry.getValue().code().isLiveAt(now))
+                .max(Comparator.comparing(entry -> entry.getValue().code().issuedAt()));
     }
 
     /**

@@ -16,7 +16,8 @@ class QrBatchTest {
     private static final Instant ISSUED = Instant.parse("2025-12-06T14:00:00Z");
 
     private final QrBatch batch = QrBatch.issue(CompanionKeys.generate(new SecureRandom()),
-            new WhatsAppProperties.Simulator(Duration.ofSeconds(60), Duration.ofSeconds(20), 3), ISSUED,
+            new WhatsAppProperties.Simulator(Duration.ofSeconds(60), Duration.ofSeconds(20), 3,
+                    Duration.ofSeconds(160)), ISSUED,
             new SecureRandom());
 
     @Test

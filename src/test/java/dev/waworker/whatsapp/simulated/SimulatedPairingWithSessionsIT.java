@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.qr.QrCodeRenderer;
 import dev.waworker.session.ErrorCode;
+import dev.waworker.session.PairingMethod;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionCommand;
 import dev.waworker.session.SessionManager;
@@ -57,7 +58,7 @@ class SimulatedPairingWithSessionsIT {
         final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
         final ExecutorService publications = Executors.newVirtualThreadPerTaskExecutor();
         final SimulatedWhatsApp network = SimulatedWhatsApp.startIn(dataDir,
-                new WhatsAppProperties.Simulator(QR_TTL, QR_TTL, 6), Clock.systemUTC(), eventThread::execute);
+                new WhatsAppProperties.Simulator(QR_TTL, QR_TTL, 6, Duration.ofSeconds(160)), Clock.systemUTC(), eventThread::execute);
         final SessionManager sessions = new SessionManager(new SimulatedClientFactory(network), new QrCodeRenderer(),
                 event -> {
                     events.add(event);
@@ -67,7 +68,8 @@ class SimulatedPairingWithSessionsIT {
                 new SessionMetrics(new SimpleMeterRegistry()), lanes, publications);
 
         void create() {
-            sessions.handle(new SessionCommand(SessionCommand.Type.CREATE, 6, PHONE, Optional.empty()));
+            sessions.handle(new SessionCommand(SessionCommand.Type.CREATE, 6, PHONE, PairingMethod.QR,
+                    Optional.empty()));
         }
 
         @Override

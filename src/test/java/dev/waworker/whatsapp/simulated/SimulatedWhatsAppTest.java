@@ -33,6 +33,7 @@ class SimulatedWhatsAppTest {
 
     private static final Duration FIRST_TTL = Duration.ofSeconds(60);
     private static final Duration NEXT_TTL = Duration.ofSeconds(20);
+    private static final Duration CODE_TTL = Duration.ofSeconds(160);
     private static final ClientSpec NUMBER_6 = new ClientSpec(6, "+221771234567");
 
     @TempDir
@@ -51,7 +52,7 @@ class SimulatedWhatsAppTest {
 
     private SimulatedWhatsApp startNetwork(int refsPerConnection) {
         return SimulatedWhatsApp.startIn(dataDir, new WhatsAppProperties.Simulator(FIRST_TTL, NEXT_TTL,
-                refsPerConnection), clock, eventThread);
+                refsPerConnection, CODE_TTL), clock, eventThread);
     }
 
     private WhatsAppClient open(ClientSpec spec, ClientEventListener listener) {

@@ -26,6 +26,8 @@ import dev.waworker.whatsapp.ClientSpec;
 /** The controller's HTTP mapping, status codes and JSON, in front of a real simulated network. */
 class SimulatorControllerTest {
 
+    private static final Duration CODE_TTL = Duration.ofSeconds(160);
+
     @TempDir
     Path dataDir;
 
@@ -38,7 +40,8 @@ class SimulatorControllerTest {
     @BeforeEach
     void startTheNetwork() {
         network = SimulatedWhatsApp.startIn(dataDir,
-                new WhatsAppProperties.Simulator(Duration.ofSeconds(20), Duration.ofSeconds(20), 6), clock, eventThread);
+                new WhatsAppProperties.Simulator(Duration.ofSeconds(20), Duration.ofSeconds(20), 6,
+                        CODE_TTL), clock, eventThread);
         http = MockMvcBuilders.standaloneSetup(new SimulatorController(network)).build();
     }
 
