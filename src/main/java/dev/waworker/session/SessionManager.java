@@ -29,7 +29,9 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * <p>The retry rule (see the contract): QR #1 is published; each time the shown QR expires unscanned while
  * {@code attempt < maxQrRetries}, {@code attempt} grows by one, {@code qr_regenerating} is published, then the next
  * QR. When it expires with {@code attempt == maxQrRetries}, the session is dropped and {@code QR_RETRIES_EXHAUSTED}
- * is published. A scan or a {@code regenerate_qr} resets the counter.
+ * is published. A scan or a {@code regenerate_qr} resets the counter. A session pairing by code follows the same
+ * rule with pairing codes in place of QRs (one per connection): only what is shown differs, see
+ * {@link PairingDisplay}.
  *
  * <p>Events of one number reach the sink in the order they were produced: each waits for the confirm of the one
  * before, so that the backend never sees a QR after the {@code connected} that made it obsolete.
