@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,7 @@ import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
+import dev.waworker.whatsapp.PairingCode;
 import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClient;
 
@@ -357,6 +360,143 @@ class SimulatedWhatsAppTest {
         eventThread.runAll();
 
         assertThat(listener.events()).singleElement().isInstanceOf(ClientEvent.QrCodes.class);
+    }
+
+    /** "Link with phone number": the client asks for a code, the phone's user types it. */
+    @Nested
+    class PairingCodes {
+
+        private final Pattern shownCode = Pattern.compile("[1-9A-HJ-NP-TV-Z]{4}-[1-9A-HJ-NP-TV-Z]{4}");
+
+        @Test
+        void aPairingConnectionHandsOutCodesInWhatsAppsShapeAndAlphabet() {
+            WhatsAppClient client = connectedUnpairedClient();
+            int seen = listener.events().size();
+
+            PairingCode first = client.requestPairingCode();
+            PairingCode second = client.requestPairingCode();
+
+            assertThat(first.code()).matches(shownCode);
+            assertThat(second.code()).matches(shownCode).isNotEqualTo(first.code());
+            assertThat(first.ttl()).isEqualTo(CODE_TTL);
+            eventThread.runAll();
+            assertThat(listener.eventsAfter(seen)).as("the code is the answer, not an event").isEmpty();
+        }
+
+        @Test
+        void onlyAClientOnAPairingConnectionCanAskForACode() {
+            WhatsAppClient notConnected = open(NUMBER_6, listener);
+            assertThatThrownBy(notConnected::requestPairingCode).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("number 6 has no pairing connection to ask a pairing code on");
+
+            WhatsAppClient paired = pairedClient();
+            assertThatThrownBy(paired::requestPairingCode).isInstanceOf(IllegalStateException.class);
+
+            paired.close();
+            assertThatThrownBy(paired::requestPairingCode).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        }
+
+        @Test
+        void theRightCodePairsLikeAScan() {
+            WhatsAppClient client = connectedUnpairedClient();
+            String code = client.requestPairingCode().code();
+
+            CodeEntryOutcome outcome = network.enterCode(6, code, Optional.empty());
+            eventThread.runAll();
+
+            StoredDevice device = new StoredDevice(6, "+221771234567", "221771234567:1@s.whatsapp.net");
+            assertThat(outcome).isEqualTo(new ScanOutcome.Linked(device));
+            assertThat(listener.eventsAfter(1)).containsExactly(
+                    new ClientEvent.PairSuccess(device.jid(), "+221771234567", SimulatedWhatsApp.PHONE_PLATFORM),
+                    new ClientEvent.Connected(device.jid(), "+221771234567"));
+            assertThat(network.storedDevices()).containsExactly(device);
+            assertThat(network.enterCode(6, code, Optional.empty())).as("used up")
+                    .isInstanceOf(CodeEntryOutcome.NoLiveCode.class);
+        }
+
+        @Test
+        void theDashAndTheCaseDoNotMatter() {
+            String code = connectedUnpairedClient().requestPairingCode().code();
+
+            assertThat(network.enterCode(6, code.replace("-", "").toLowerCase(Locale.ROOT), Optional.empty()))
+                    .isInstanceOf(ScanOutcome.Linked.class);
+        }
+
+        @Test
+        void aWrongCodeLinksNothingAndTheRightOneStillWorks() {
+            String code = connectedUnpairedClient().requestPairingCode().code();
+            String wrong = code.startsWith("A") ? "B" + code.substring(1) : "A" + code.substring(1);
+
+            assertThat(network.enterCode(6, wrong, Optional.empty())).isInstanceOf(CodeEntryOutcome.WrongCode.class);
+            assertThat(network.storedDevices()).isEmpty();
+            assertThat(network.enterCode(6, code, Optional.empty())).isInstanceOf(ScanOutcome.Linked.class);
+        }
+
+        @Test
+        void aCodeLivesItsTtl() {
+            String code = connectedUnpairedClient().requestPairingCode().code();
+
+            clock.advance(CODE_TTL);
+
+            assertThat(network.enterCode(6, code, Optional.empty())).isInstanceOf(CodeEntryOutcome.NoLiveCode.class);
+        }
+
+        @Test
+        void aCodeIsLiveUntilTheEndOfItsTtl() {
+            String code = connectedUnpairedClient().requestPairingCode().code();
+
+            clock.advance(CODE_TTL.minusMillis(1));
+
+            assertThat(network.enterCode(6, code, Optional.empty())).isInstanceOf(ScanOutcome.Linked.class);
+        }
+
+        @Test
+        void aCodeDiesWithItsConnection() {
+            WhatsAppClient client = connectedUnpairedClient();
+            String code = client.requestPairingCode().code();
+
+            client.disconnect();
+            client.connect();
+            eventThread.runAll();
+
+            assertThat(network.enterCode(6, code, Optional.empty())).isInstanceOf(CodeEntryOutcome.NoLiveCode.class);
+        }
+
+        @Test
+        void aLiveQrIsNoLiveCode() {
+            connectedUnpairedClient();
+
+            assertThat(network.enterCode(6, "ABCD-EFGH", Optional.empty()))
+                    .isInstanceOf(CodeEntryOutcome.NoLiveCode.class);
+        }
+
+        @Test
+        void anotherAccountIsRefusedAsForAScan() {
+            String code = connectedUnpairedClient().requestPairingCode().code();
+
+            CodeEntryOutcome outcome = network.enterCode(6, code, Optional.of("+221700000000"));
+            eventThread.runAll();
+
+            assertThat(outcome).isEqualTo(new ScanOutcome.PhoneMismatch("+221771234567", "+221700000000"));
+            assertThat(listener.eventsAfter(1)).containsExactly(new ClientEvent.PhoneMismatch("+221700000000"));
+            assertThat(network.storedDevices()).isEmpty();
+            assertThat(network.enterCode(6, code, Optional.empty())).as("the refused connection's code is gone")
+                    .isInstanceOf(CodeEntryOutcome.NoLiveCode.class);
+        }
+
+        @Test
+        void theCodeNeverReachesTheLogAboveDebug() {
+            try (LogCapture logs = LogCapture.of(SimulatedWhatsApp.class)) {
+                String code = connectedUnpairedClient().requestPairingCode().code();
+                network.enterCode(6, "ZZZZ-ZZZZ".equals(code) ? "YYYY-YYYY" : "ZZZZ-ZZZZ", Optional.empty());
+                network.enterCode(6, code, Optional.empty());
+
+                assertThat(logs.messagesAboveDebug()).as("the wrong code and the pairing are logged").hasSize(2)
+                        .noneMatch(message -> message.contains(code) || message.contains("ZZZZ"));
+                assertThat(logs.debugMessages()).anyMatch(message -> message.contains(code));
+            }
+        }
     }
 
     @Test

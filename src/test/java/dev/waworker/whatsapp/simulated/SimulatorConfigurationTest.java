@@ -17,6 +17,7 @@ import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientSpec;
+import dev.waworker.whatsapp.WhatsAppClient;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 
 /** The simulator and its HTTP controller exist in simulated mode, the default, and in no other mode. */
@@ -67,6 +68,27 @@ class SimulatorConfigurationTest {
                     context.getBean(SimulatedWhatsApp.class).scan(6, Optional.empty());
                     assertThat(dataDir.resolve(SimulatedDeviceStore.FILE_NAME)).exists();
                 });
+    }
+
+    @Test
+    void pairingCodesLiveWhatsAppsTimeUnlessConfiguredOtherwise() {
+        runner().withUserConfiguration(Properties.class)
+                .withPropertyValues("whatsapp.client=simulated")
+                .run(context -> assertThat(codeTtlOf(context.getBean(WhatsAppClientFactory.class)))
+                        .isEqualTo(Duration.ofSeconds(160)));
+        runner().withUserConfiguration(Properties.class)
+                .withPropertyValues("whatsapp.client=simulated", "whatsapp.simulator.pairing-code-ttl=45s")
+                .run(context -> assertThat(codeTtlOf(context.getBean(WhatsAppClientFactory.class)))
+                        .isEqualTo(Duration.ofSeconds(45)));
+    }
+
+    /** Connects number 6, waits for its pairing connection and asks for a code: its ttl. */
+    private static Duration codeTtlOf(WhatsAppClientFactory factory) {
+        RecordingListener listener = new RecordingListener();
+        WhatsAppClient client = factory.open(new ClientSpec(6, "+221771234567"), listener);
+        client.connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !listener.events().isEmpty());
+        return client.requestPairingCode().ttl();
     }
 
     @Test

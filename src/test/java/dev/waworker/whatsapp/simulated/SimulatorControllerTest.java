@@ -22,6 +22,7 @@ import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientSpec;
+import dev.waworker.whatsapp.WhatsAppClient;
 
 /** The controller's HTTP mapping, status codes and JSON, in front of a real simulated network. */
 class SimulatorControllerTest {
@@ -124,6 +125,107 @@ class SimulatorControllerTest {
         http.perform(post("/simulator/sessions/six/scan"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.error").value("numberId must be an integer, was \"six\""));
+    }
+
+    /** Number 6 connects and asks for a pairing code, returned. */
+    private String numberSixShowsACode() {
+        WhatsAppClient client = new SimulatedClientFactory(network).open(new ClientSpec(6, "+221771234567"), listener);
+        client.connect();
+        eventThread.runAll();
+        return client.requestPairingCode().code();
+    }
+
+    private ResultActions enterCode(String body) throws Exception {
+        return http.perform(post("/simulator/sessions/6/code").contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    @Test
+    void theRightCodePairsAsTheRequestedNumber() throws Exception {
+        String code = numberSixShowsACode();
+
+        enterCode("{\"code\": \"" + code + "\"}")
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.numberId").value(6))
+                .andExpect(jsonPath("$.phoneNumber").value("+221771234567"))
+                .andExpect(jsonPath("$.jid").value("221771234567:1@s.whatsapp.net"));
+        eventThread.runAll();
+        assertThat(listener.events()).last().isInstanceOf(ClientEvent.Connected.class);
+    }
+
+    @Test
+    void aCodeWhenNoneIsLiveIsNotFound() throws Exception {
+        numberSixShowsAQr();
+
+        enterCode("{\"code\": \"ABCD-EFGH\"}")
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.error").value("no pairing code is live for number 6"));
+    }
+
+    @Test
+    void aCodeAfterItsTtlIsNotFound() throws Exception {
+        String code = numberSixShowsACode();
+        clock.advance(CODE_TTL);
+
+        enterCode("{\"code\": \"" + code + "\"}").andExpect(status().isNotFound());
+    }
+
+    @Test
+    void aWrongCodeIsABadRequestAndLinksNothing() throws Exception {
+        String code = numberSixShowsACode();
+        String wrong = (code.startsWith("A") ? "B" : "A") + code.substring(1);
+
+        enterCode("{\"code\": \"" + wrong + "\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value(
+                        "the code is not the pairing code of number 6: nothing was linked"));
+        assertThat(network.storedDevices()).isEmpty();
+    }
+
+    @Test
+    void theCodeByAnotherAccountIsAConflictAndLinksNothing() throws Exception {
+        String code = numberSixShowsACode();
+
+        enterCode("{\"code\": \"" + code + "\", \"phoneNumber\": \"+221700000000\"}")
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.error").value("the account entering the code +221700000000 is not the"
+                        + " requested number +221771234567: nothing was linked"));
+        assertThat(network.storedDevices()).isEmpty();
+    }
+
+    @Test
+    void aMalformedCodeIsABadRequestThatDoesNotEchoIt() throws Exception {
+        String code = numberSixShowsACode();
+
+        enterCode("{\"code\": \"" + code + "-1\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("code must be 8 letters or digits, written like ABCD-EFGH"));
+        enterCode("{\"code\": \"" + code + "\"}").andExpect(status().isOk());
+    }
+
+    @Test
+    void aCodeRequestWithoutCodeIsABadRequest() throws Exception {
+        numberSixShowsACode();
+
+        enterCode("{\"phoneNumber\": \"+221771234567\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("the body must be JSON like {\"code\": \"ABCD-EFGH\"}"));
+        http.perform(post("/simulator/sessions/6/code"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("the body must be JSON like {\"code\": \"ABCD-EFGH\"}"));
+        enterCode("ABCD-EFGH")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").exists());
+    }
+
+    @Test
+    void aMalformedPhoneNumberWithACodeIsABadRequestAndLinksNothing() throws Exception {
+        String code = numberSixShowsACode();
+
+        enterCode("{\"code\": \"" + code + "\", \"phoneNumber\": \"call me\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("phoneNumber must be an optional + and 8 to 15 digits, was \"call me\""));
+        assertThat(network.storedDevices()).isEmpty();
     }
 
     @Test
