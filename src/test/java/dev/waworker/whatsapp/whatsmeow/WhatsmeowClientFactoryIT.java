@@ -92,6 +92,15 @@ class WhatsmeowClientFactoryIT {
     }
 
     @Test
+    void aPairingCodeIsAskedOfWhatsAppOverTheConnectionSoWithoutOneItFails() {
+        WhatsmeowClient client = openFactory("").open(NUMBER_6, new RecordingListener());
+
+        assertThatThrownBy(client::requestPairingCode)
+                .isInstanceOf(BridgeException.class)
+                .hasMessageContaining("asking WhatsApp for a linking code");
+    }
+
+    @Test
     void aNumberHasOneOpenClientAtATime() {
         openFactory("").open(NUMBER_6, new RecordingListener());
 
