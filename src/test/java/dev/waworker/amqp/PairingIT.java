@@ -18,8 +18,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Pairing end to end: the backend asks for a validation, a phone scans the QR through the simulator's HTTP
- * endpoint, and the backend hears {@code connected}; then the contract's commands on a connected session.
+ * Pairing end to end: the backend asks for a validation, a phone scans the QR (or types the pairing code) through
+ * the simulator's HTTP endpoints, and the backend hears {@code connected}; then the contract's commands on a
+ * connected session.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "whatsapp.simulator.first-qr-ttl=10s",
@@ -60,6 +61,31 @@ class PairingIT {
     }
 
     @Test
+    void aPairingCodeTypedOnThePhoneConnectsTheNumber() throws Exception {
+        BACKEND.sendJson(WORKER.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":704,"
+                + "\"phoneNumber\":\"+221771234570\",\"pairingMethod\":\"code\"},\"timestamp\":"
+                + System.currentTimeMillis() + "}");
+
+        BackendProbe.Event pairingCode = BACKEND.awaitEvent(704, "pairing_code");
+        assertThat(pairingCode.json()).containsEntry("sessionId", "session_704_+221771234570")
+                .containsKeys("eventId", "workerId", "timestamp").doesNotContainKey("qrCode");
+        String code = (String) pairingCode.get("code");
+        assertThat(code).matches("[1-9A-HJ-NP-TV-Z]{4}-[1-9A-HJ-NP-TV-Z]{4}");
+        long expiresIn = ((Number) pairingCode.get("expiresAt")).longValue()
+                - ((Number) pairingCode.get("timestamp")).longValue();
+        assertThat(expiresIn).as("the simulator's default pairing-code-ttl, 160 s").isBetween(159_000L, 160_000L);
+        assertThat(pairingCode.properties().getType()).isEqualTo("pairing_code");
+
+        HttpResponse<String> entered = enterCode(704, code);
+        assertThat(entered.statusCode()).as(entered.body()).isEqualTo(200);
+
+        BackendProbe.Event connected = BACKEND.awaitEvent(704, "connected");
+        assertThat(connected.json()).containsEntry("phoneNumber", "+221771234570");
+        assertThat(BACKEND.eventsFor(704)).extracting(BackendProbe.Event::action)
+                .as("no QR is shown to a number pairing by code").containsExactly("pairing_code", "connected");
+    }
+
+    @Test
     void regenerateQrOnAConnectedSessionAnswersConnectedWithTheMessage() throws Exception {
         connect(702, "+221771234568");
 
@@ -89,8 +115,19 @@ class PairingIT {
     }
 
     private HttpResponse<String> scan(long numberId) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/simulator/sessions/" + numberId
-                        + "/scan")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return HTTP.send(simulator(numberId, "scan").POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> enterCode(long numberId, String code) throws IOException, InterruptedException {
+        return HTTP.send(simulator(numberId, "code").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"" + code + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to the simulator's {@code /simulator/sessions/{numberId}/{endpoint}}. */
+    private HttpRequest.Builder simulator(long numberId, String endpoint) {
+        return HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/simulator/sessions/" + numberId + "/" + endpoint));
     }
 }
