@@ -209,10 +209,7 @@ class PairingCodeTest {
 
     @Test
     void regenerateQrStartsOverWithTheMethodItNames() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
-        fixture.timers.advance(SessionFixture.TTL);
-        sink.clear();
+        pairingByQrWithOneExpiry(6);
 
         fixture.command(REGENERATE_QR, 6, PHONE, PairingMethod.CODE);
         fixture.giveRefs(6, 6);
@@ -230,10 +227,7 @@ class PairingCodeTest {
 
     @Test
     void reconnectOfAnUnpairedSessionStartsAFreshCycleWithTheMethodItNames() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
-        fixture.timers.advance(SessionFixture.TTL);
-        sink.clear();
+        pairingByQrWithOneExpiry(6);
 
         fixture.command(RECONNECT, 6, PHONE, PairingMethod.CODE);
         fixture.giveRefs(6, 6);
@@ -264,6 +258,14 @@ class PairingCodeTest {
                     .anyMatch(message -> message.contains("CODE-0001"))
                     .anyMatch(message -> message.contains("CODE-0002"));
         }
+    }
+
+    private void pairingByQrWithOneExpiry(long numberId) {
+        fixture.create(numberId);
+        fixture.giveRefs(numberId, 6);
+        fixture.timers.advance(SessionFixture.TTL);
+        assertThat(fixture.view(numberId).attempt()).isEqualTo(1);
+        sink.clear();
     }
 
     private static Instant at(Duration sinceStart) {
