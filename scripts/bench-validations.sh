@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$WAW_ROOT"
 select_java
+ensure_go
 ensure_rabbitmq
 ./mvnw -B -q -DskipTests package test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test

@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$WAW_ROOT"
 select_java
+ensure_go
 ensure_rabbitmq
 say "building target/whatsapp-worker.jar"
 ./mvnw -B -q -DskipTests package

@@ -5,5 +5,6 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$WAW_ROOT"
 select_java
+ensure_go
 ensure_rabbitmq
 exec ./mvnw -B verify "$@"
