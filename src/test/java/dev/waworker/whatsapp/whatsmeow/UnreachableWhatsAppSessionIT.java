@@ -47,7 +47,11 @@ class UnreachableWhatsAppSessionIT {
 
     /** The packaged default of whatsapp.whatsmeow.connect-attempts. */
     private static final int ATTEMPTS = 3;
-    private static final Duration BACKOFF = Duration.ofMillis(200);
+    /**
+     * Long enough that number 6 is certainly still between its attempts when number 7 is created right after 6's
+     * first failure (3 s of retries against the poll and scheduling delays of a busy CI machine).
+     */
+    private static final Duration BACKOFF = Duration.ofSeconds(1);
     /** A refused connection fails within milliseconds. */
     private static final Duration REFUSED_WAIT = Duration.ofSeconds(15);
     /**
