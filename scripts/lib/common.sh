@@ -96,3 +96,12 @@ ensure_go() {
   fi
   say "using $version ($go_bin) for the native bridge"
 }
+
+# Everything a build that runs the worker or its tests needs: JDK, Go and gcc, a broker. Leaves us in the
+# repository's root.
+prepare_to_build_and_run() {
+  cd "$WAW_ROOT"
+  select_java
+  ensure_go
+  ensure_rabbitmq
+}
