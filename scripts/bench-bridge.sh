@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$WAW_ROOT"
 select_java
+ensure_go
 clients="${1:-1000}"
 shift || true
 ./mvnw -B -q -DskipTests test-compile dependency:build-classpath \

@@ -4,9 +4,7 @@
 #   scripts/bench-validations.sh [validations]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-cd "$WAW_ROOT"
-select_java
-ensure_rabbitmq
+prepare_to_build_and_run
 ./mvnw -B -q -DskipTests package test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \

@@ -3,9 +3,7 @@
 # Arguments go to the worker, e.g. --whatsapp.client=simulated or --server.port=9090.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-cd "$WAW_ROOT"
-select_java
-ensure_rabbitmq
+prepare_to_build_and_run
 say "building target/whatsapp-worker.jar"
 ./mvnw -B -q -DskipTests package
 say "starting the worker (Ctrl-C stops it gracefully)"

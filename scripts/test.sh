@@ -3,7 +3,5 @@
 # Installs and starts what the tests need first. Extra arguments go to Maven (e.g. -Dit.test=EndToEndIT).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-cd "$WAW_ROOT"
-select_java
-ensure_rabbitmq
+prepare_to_build_and_run
 exec ./mvnw -B verify "$@"

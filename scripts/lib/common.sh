@@ -1,4 +1,5 @@
-# Shared by the project's scripts: find a JDK 21+, make sure a RabbitMQ broker answers on localhost.
+# Shared by the project's scripts: find a JDK 21+, Go and a C compiler for the native bridge, and make sure a
+# RabbitMQ broker answers on localhost.
 # Source it; every function prints what it does and stops the script with a clear message when it cannot.
 
 WAW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -68,4 +69,39 @@ ensure_rabbitmq() {
   as_root env PATH="/usr/sbin:$PATH" rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 \
     || say "could not enable the management plugin (scripts/command.sh and scripts/events.sh need it)"
   say "RabbitMQ is up (${waited}s)"
+}
+
+# The native bridge (src/main/go/wabridge) needs Go with cgo, hence a C compiler too. go.mod asks for Go 1.26: any
+# go command from 1.21 on fetches that toolchain from the Go module proxy by itself when it is older.
+ensure_go() {
+  local go_bin version minor
+  go_bin="$(command -v go 2>/dev/null || true)"
+  [ -n "$go_bin" ] || [ ! -x /usr/local/go/bin/go ] || go_bin=/usr/local/go/bin/go
+  if [ -z "$go_bin" ] && command -v apt-get >/dev/null 2>&1; then
+    say "no Go found: installing golang-go (Debian/Ubuntu package)"
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null \
+      || die "could not install Go: install Go 1.26 (https://go.dev/dl) and put it on the PATH"
+    go_bin="$(command -v go)"
+  fi
+  [ -n "$go_bin" ] || die "Go is needed to build the native bridge: install Go 1.26 (https://go.dev/dl)"
+  export PATH="$(dirname "$go_bin"):$PATH"
+  version="$(go env GOVERSION 2>/dev/null || go version | awk '{print $3}')"
+  minor="$(printf '%s' "$version" | sed -E 's/^go1\.([0-9]+).*/\1/')"
+  case "$minor" in ''|*[!0-9]*) die "cannot read the Go version from '$version'" ;; esac
+  [ "$minor" -ge 21 ] || die "$version is too old to fetch Go 1.26 by itself: install Go 1.26 (https://go.dev/dl)"
+  if ! command -v gcc >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 || die "a C compiler (gcc) is needed for cgo: install one"
+    say "installing gcc for cgo"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null || die "could not install gcc"
+  fi
+  say "using $version ($go_bin) for the native bridge"
+}
+
+# Everything a build that runs the worker or its tests needs: JDK, Go and gcc, a broker. Leaves us in the
+# repository's root.
+prepare_to_build_and_run() {
+  cd "$WAW_ROOT"
+  select_java
+  ensure_go
+  ensure_rabbitmq
 }

@@ -1,6 +1,6 @@
 module dev.waworker/wabridge
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/lib/pq v1.10.9

@@ -20,6 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 record TestWorker(String id, String commandQueue, String eventsQueue, String deadLetterQueue,
         String workerQueuePrefix, Path dataDir, boolean sharedQueuesAreOurs) {
 
+    /** Which WhatsApp the worker pairs against: the simulator unless a test asks for the default. */
+    private static final String CLIENT = "whatsapp.client";
+
     /** Names of its own, in the {@code test.<purpose>.<random>} namespace. */
     static TestWorker unique(String purpose) {
         return unique(purpose, "worker-" + purpose);
@@ -58,6 +61,16 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
         properties().forEach((key, value) -> properties.add(key, () -> value));
     }
 
+    /**
+     * Sets what {@link #register} sets but the WhatsApp implementation, left to the application's default: the real
+     * WhatsApp through whatsmeow and its native library.
+     */
+    void registerWithDefaultClient(DynamicPropertyRegistry properties) {
+        Map<String, Object> all = properties();
+        all.remove(CLIENT);
+        all.forEach((key, value) -> properties.add(key, () -> value));
+    }
+
     /** Sets the worker's id, data directory and broker, and leaves the queue names to the application's defaults. */
     void registerIdentity(DynamicPropertyRegistry properties) {
         identity().forEach((key, value) -> properties.add(key, () -> value));
@@ -79,7 +92,7 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
         properties.put("worker.data-dir", dataDir.toString());
         properties.put("spring.rabbitmq.host", RabbitBroker.host());
         properties.put("spring.rabbitmq.port", RabbitBroker.port());
-        properties.put("whatsapp.client", "simulated");
+        properties.put(CLIENT, "simulated");
         return properties;
     }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An {@link EventSink} that confirms at once and remembers every event, in order. */
-final class RecordingSink implements EventSink {
+public final class RecordingSink implements EventSink {
 
     final List<WorkerEvent> events = new CopyOnWriteArrayList<>();
 
@@ -20,7 +20,7 @@ final class RecordingSink implements EventSink {
         return events.stream().map(WorkerEvent::action).toList();
     }
 
-    List<WorkerEvent> of(long numberId) {
+    public List<WorkerEvent> of(long numberId) {
         return events.stream().filter(event -> event.header().numberId() == numberId).toList();
     }
 

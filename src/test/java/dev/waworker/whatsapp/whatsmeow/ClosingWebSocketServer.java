@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A WebSocket server that accepts the upgrade (RFC 6455) and closes the connection at once: what a captive portal
@@ -23,7 +24,8 @@ final class ClosingWebSocketServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final Thread acceptor;
-    private final AtomicInteger upgrades = new AtomicInteger();
+    /** {@link System#nanoTime()} of each answered upgrade, in order. */
+    private final List<Long> upgradeTimes = new CopyOnWriteArrayList<>();
 
     ClosingWebSocketServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -36,7 +38,12 @@ final class ClosingWebSocketServer implements AutoCloseable {
 
     /** How many upgrades were answered with 101. */
     int upgrades() {
-        return upgrades.get();
+        return upgradeTimes.size();
+    }
+
+    /** When each upgrade was answered, as {@link System#nanoTime()} readings: the start of each connection. */
+    List<Long> upgradeTimes() {
+        return List.copyOf(upgradeTimes);
     }
 
     private void acceptLoop() {
@@ -66,7 +73,7 @@ final class ClosingWebSocketServer implements AutoCloseable {
         response.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         response.flush();
-        upgrades.incrementAndGet();
+        upgradeTimes.add(System.nanoTime());
     }
 
     private static String acceptKey(String key) {

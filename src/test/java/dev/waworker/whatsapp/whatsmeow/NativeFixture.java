@@ -1,8 +1,6 @@
 package dev.waworker.whatsapp.whatsmeow;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,13 +19,6 @@ final class NativeFixture {
 
     static Wabridge.StoreConfig sqliteStore(Path directory, String websocketUrl, String logLevel) {
         return new Wabridge.StoreConfig(directory.resolve("whatsmeow.db").toString(), "", logLevel, "", websocketUrl);
-    }
-
-    /** The address of a loopback port nobody listens on: connections to it are refused at once. */
-    static String refusingUrl() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return "ws://127.0.0.1:" + socket.getLocalPort();
-        }
     }
 
     /** The resident set size of this process, from the kernel's own accounting. */

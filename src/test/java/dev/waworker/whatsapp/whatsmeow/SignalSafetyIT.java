@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JVM and the Go runtime share the process's signal handlers (see src/main/go/wabridge/SIGNALS.md). A child
+ * The JVM and the Go runtime share the process's signal handlers (see docs/SIGNALS.md). A child
  * JVM with the library loaded and goroutines busy takes forced GCs, stack overflows, implicit null-pointer
  * exceptions and a SIGQUIT thread dump, and must come out alive.
  */

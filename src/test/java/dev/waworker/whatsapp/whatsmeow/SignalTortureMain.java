@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.waworker.testing.RefusingPort;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientSpec;
 
@@ -41,7 +42,7 @@ public final class SignalTortureMain {
         Path dataDir = Files.createTempDirectory("wabridge-signals");
         Wabridge bridge = new Wabridge();
         try (WhatsmeowClientFactory factory = WhatsmeowClientFactory.open(bridge,
-                NativeFixture.sqliteStore(dataDir, NativeFixture.refusingUrl()), NativeFixture.WHATSAPP_TTLS)) {
+                NativeFixture.sqliteStore(dataDir, RefusingPort.webSocketUrl()), NativeFixture.WHATSAPP_TTLS)) {
             List<Thread> workers = new ArrayList<>();
             startReconnectingClients(factory);
             for (int i = 0; i < CALLER_THREADS; i++) {

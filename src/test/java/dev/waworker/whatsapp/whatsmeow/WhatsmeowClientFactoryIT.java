@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.waworker.testing.RefusingPort;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientSpec;
 
@@ -41,7 +42,7 @@ class WhatsmeowClientFactoryIT {
     @Test
     void aRefusedConnectionEndsInConnectFailedOnThePumpThread() throws IOException {
         RecordingListener listener = new RecordingListener();
-        WhatsmeowClient client = openFactory(NativeFixture.refusingUrl()).open(NUMBER_6, listener);
+        WhatsmeowClient client = openFactory(RefusingPort.webSocketUrl()).open(NUMBER_6, listener);
 
         client.connect();
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.waworker.testing.LogCapture;
+import dev.waworker.testing.RefusingPort;
 import dev.waworker.whatsapp.ClientSpec;
 
 /** whatsmeow's own log lines, from inside the Go library, reach SLF4J under the logger {@code whatsmeow}. */
@@ -21,7 +22,7 @@ class WhatsmeowLoggingIT {
 
     private WhatsmeowClientFactory openFactory(String logLevel) throws IOException {
         return WhatsmeowClientFactory.open(new Wabridge(),
-                NativeFixture.sqliteStore(dataDir, NativeFixture.refusingUrl(), logLevel), NativeFixture.WHATSAPP_TTLS);
+                NativeFixture.sqliteStore(dataDir, RefusingPort.webSocketUrl(), logLevel), NativeFixture.WHATSAPP_TTLS);
     }
 
     @Test
