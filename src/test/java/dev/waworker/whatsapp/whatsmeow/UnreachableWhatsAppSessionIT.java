@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.waworker.qr.QrCodeRenderer;
 import dev.waworker.session.ErrorCode;
+import dev.waworker.session.PairingMethod;
 import dev.waworker.session.RecordingSink;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionCommand;
@@ -155,7 +156,7 @@ class UnreachableWhatsAppSessionIT {
     }
 
     private void create(long numberId, String phoneNumber) {
-        sessions.handle(new SessionCommand(SessionCommand.Type.CREATE, numberId, phoneNumber,
+        sessions.handle(new SessionCommand(SessionCommand.Type.CREATE, numberId, phoneNumber, PairingMethod.QR,
                 Optional.of("create-" + numberId))).toCompletableFuture().join();
     }
 
