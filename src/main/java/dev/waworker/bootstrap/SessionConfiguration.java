@@ -44,12 +44,14 @@ public class SessionConfiguration {
     }
 
     /**
-     * Lanes run on virtual threads: a lane step is short (a state change, a QR render, a native call that returns
-     * at once), and a thread per busy number costs next to nothing.
+     * Lanes run on platform threads, reused between steps. Not on virtual threads: a lane step may call into the
+     * native bridge, and some calls wait for WhatsApp (a pairing code, a logout: up to the bridge's 30 s timeout).
+     * A virtual thread inside a native call pins its carrier, and with one carrier per core two such calls would
+     * stall every other number's lane. Most steps take a millisecond or less, so few threads are busy at once.
      */
     @Bean(destroyMethod = "shutdown")
     ExecutorService sessionLaneExecutor() {
-        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lane-", 0).factory());
+        return Executors.newCachedThreadPool(Thread.ofPlatform().name("lane-", 0).daemon().factory());
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -1,9 +1,10 @@
 package dev.waworker.whatsapp;
 
 /**
- * One WhatsApp linked-device client for one number. Every method but {@link #requestPairingCode()} returns
- * quickly: outcomes (QR codes, pairing, connection, failures) arrive later as {@link ClientEvent}s through the
- * listener given to the factory.
+ * One WhatsApp linked-device client for one number. Outcomes (QR codes, pairing, connection, failures) arrive as
+ * {@link ClientEvent}s through the listener given to the factory. Most methods return at once; the two that wait
+ * for WhatsApp's answer ({@link #requestPairingCode()}, {@link #logout()} of a linked device) are bounded by the
+ * adapter's timeouts, so callers run them on threads that may block.
  */
 public interface WhatsAppClient {
 
@@ -26,7 +27,10 @@ public interface WhatsAppClient {
     /** Drops the live connection and keeps the credentials. */
     void disconnect();
 
-    /** Unlinks the device from the account (when it is linked) and deletes its credentials. */
+    /**
+     * Unlinks the device from the account (when it is linked and WhatsApp is reachable: this waits for its answer)
+     * and deletes its credentials, whatever that answer.
+     */
     void logout();
 
     /** Releases the client for good: no event is delivered afterwards. Credentials stay unless logged out. */
