@@ -1,9 +1,11 @@
 package dev.waworker.qr;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 
@@ -40,8 +42,6 @@ public final class QrCodeRenderer {
     static final int PIXELS_PER_MODULE = 6;
 
     private static final String DATA_URL_PREFIX = "data:image/png;base64,";
-    private static final int BLACK = 0x000000;
-    private static final int WHITE = 0xFFFFFF;
 
     private final QRCodeWriter writer = new QRCodeWriter();
 
@@ -77,16 +77,27 @@ public final class QrCodeRenderer {
         }
     }
 
+    /**
+     * Writes the packed 1-bit rows straight into the image's buffer: going through {@code setRGB} would convert
+     * every pixel through the colour model, which made rendering several times slower.
+     */
     private static BufferedImage scale(BitMatrix modules) {
         int side = modules.getWidth() * PIXELS_PER_MODULE;
         BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_BINARY);
-        int[] row = new int[side];
+        byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        int stride = (side + 7) / 8;
+        byte[] row = new byte[stride];
         for (int moduleY = 0; moduleY < modules.getHeight(); moduleY++) {
+            Arrays.fill(row, (byte) 0);
             for (int x = 0; x < side; x++) {
-                row[x] = modules.get(x / PIXELS_PER_MODULE, moduleY) ? BLACK : WHITE;
+                if (!modules.get(x / PIXELS_PER_MODULE, moduleY)) {
+                    // In a TYPE_BYTE_BINARY image, bit 1 is palette entry 1: white. The leftmost pixel is the
+                    // most significant bit.
+                    row[x >> 3] |= (byte) (0x80 >>> (x & 7));
+                }
             }
             for (int dy = 0; dy < PIXELS_PER_MODULE; dy++) {
-                image.setRGB(0, moduleY * PIXELS_PER_MODULE + dy, side, 1, row, 0, side);
+                System.arraycopy(row, 0, pixels, (moduleY * PIXELS_PER_MODULE + dy) * stride, stride);
             }
         }
         return image;
