@@ -54,17 +54,11 @@ public class SessionConfiguration {
         return Executors.newCachedThreadPool(Thread.ofPlatform().name("lane-", 0).daemon().factory());
     }
 
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService eventPublicationExecutor() {
-        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("publish-", 0).factory());
-    }
-
     @Bean
     SessionManager sessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrCodeRenderer, EventSink events,
                                   SessionSettings settings, Clock clock, ScheduledExecutorTimers timers,
-                                  MeterRegistry meters, ExecutorService sessionLaneExecutor,
-                                  ExecutorService eventPublicationExecutor) {
+                                  MeterRegistry meters, ExecutorService sessionLaneExecutor) {
         return new SessionManager(whatsApp, qrCodeRenderer, events, settings, clock, timers,
-                new SessionMetrics(meters), sessionLaneExecutor, eventPublicationExecutor);
+                new SessionMetrics(meters), sessionLaneExecutor);
     }
 }

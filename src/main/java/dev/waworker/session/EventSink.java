@@ -6,8 +6,9 @@ import java.util.concurrent.CompletionStage;
 public interface EventSink {
 
     /**
-     * Sends the event. The stage completes once the broker confirmed it, and completes exceptionally when it
-     * could not be delivered after the sink's own retries.
+     * Sends the event. Returns at once without blocking: it may be called on the thread that settled the previous
+     * event (a broker's confirm callback). The stage completes once the broker confirmed it, and completes
+     * exceptionally when it could not be delivered after the sink's own retries.
      */
     CompletionStage<Void> publish(WorkerEvent event);
 }

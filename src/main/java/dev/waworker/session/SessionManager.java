@@ -55,13 +55,10 @@ public final class SessionManager implements SessionCommandHandler {
     private final SerialLanes publications;
     private final ConcurrentHashMap<Long, NumberSession> sessions = new ConcurrentHashMap<>();
 
-    /**
-     * @param laneExecutor    runs the numbers' lanes
-     * @param publishExecutor hands events to the sink; not the broker's callback threads, which must not publish
-     */
+    /** @param laneExecutor runs the numbers' lanes */
     public SessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrRenderer, EventSink sink,
                           SessionSettings settings, Clock clock, Timers timers, SessionMetrics metrics,
-                          Executor laneExecutor, Executor publishExecutor) {
+                          Executor laneExecutor) {
         this.whatsApp = whatsApp;
         this.sink = sink;
         this.settings = settings;
@@ -71,7 +68,9 @@ public final class SessionManager implements SessionCommandHandler {
         this.qrDisplay = new QrDisplay(qrRenderer, clock, metrics);
         this.codeDisplay = new CodeDisplay(clock, metrics);
         this.lanes = new SerialLanes(laneExecutor);
-        this.publications = new SerialLanes(publishExecutor);
+        // A number's next event goes to the sink from whichever thread settled the previous one: the sink hands
+        // it over without blocking (EventSink's contract), so no thread of its own is needed for that.
+        this.publications = new SerialLanes(Runnable::run);
         metrics.watchSessions(this::countInState);
     }
 

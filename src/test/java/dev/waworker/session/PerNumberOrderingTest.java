@@ -30,14 +30,12 @@ class PerNumberOrderingTest {
     private static final int REGENERATIONS = 5;
 
     private final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
-    private final ExecutorService publications = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService producers = Executors.newFixedThreadPool(8);
 
     @AfterEach
     void stopExecutors() {
         producers.shutdownNow();
         lanes.shutdownNow();
-        publications.shutdownNow();
     }
 
     @Test
@@ -47,7 +45,7 @@ class PerNumberOrderingTest {
         try (ScheduledExecutorTimers timers = new ScheduledExecutorTimers()) {
             SessionManager manager = new SessionManager(whatsApp, new QrCodeRenderer(), sink,
                     new SessionSettings(3, 3, Duration.ofSeconds(1)), Clock.systemUTC(), timers,
-                    new SessionMetrics(new SimpleMeterRegistry()), lanes, publications);
+                    new SessionMetrics(new SimpleMeterRegistry()), lanes);
 
             // One producer per number, as one AMQP consumer per queue is: create, 5 x regenerate_qr, close.
             List<CompletableFuture<List<CompletableFuture<Void>>>> submitted = new ArrayList<>();

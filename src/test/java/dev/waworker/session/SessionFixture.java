@@ -35,7 +35,7 @@ final class SessionFixture {
 
     SessionFixture(SessionSettings settings) {
         manager = new SessionManager(whatsApp, new QrCodeRenderer(), sink, settings, clock, timers,
-                new SessionMetrics(meters), Runnable::run, Runnable::run);
+                new SessionMetrics(meters), Runnable::run);
     }
 
     void command(SessionCommand.Type type, long numberId, String phone) {

@@ -56,7 +56,6 @@ class SimulatedPairingWithSessionsIT {
         final SimulatorEventThread eventThread = new SimulatorEventThread();
         final ScheduledExecutorTimers timers = new ScheduledExecutorTimers();
         final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
-        final ExecutorService publications = Executors.newVirtualThreadPerTaskExecutor();
         final SimulatedWhatsApp network = SimulatedWhatsApp.startIn(dataDir,
                 new WhatsAppProperties.Simulator(QR_TTL, QR_TTL, 6, Duration.ofSeconds(160)), Clock.systemUTC(), eventThread::execute);
         final SessionManager sessions = new SessionManager(new SimulatedClientFactory(network), new QrCodeRenderer(),
@@ -65,7 +64,7 @@ class SimulatedPairingWithSessionsIT {
                     return CompletableFuture.completedFuture(null);
                 },
                 new SessionSettings(3, 3, Duration.ofMillis(100)), Clock.systemUTC(), timers,
-                new SessionMetrics(new SimpleMeterRegistry()), lanes, publications);
+                new SessionMetrics(new SimpleMeterRegistry()), lanes);
 
         void create() {
             sessions.handle(new SessionCommand(SessionCommand.Type.CREATE, 6, PHONE, PairingMethod.QR,
@@ -78,7 +77,6 @@ class SimulatedPairingWithSessionsIT {
             timers.close();
             eventThread.close();
             lanes.shutdownNow();
-            publications.shutdownNow();
         }
     }
 

@@ -75,7 +75,6 @@ class UnreachableWhatsAppSessionIT {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ScheduledExecutorTimers timers = new ScheduledExecutorTimers();
     private final ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor();
-    private final ExecutorService publications = Executors.newVirtualThreadPerTaskExecutor();
     private WhatsmeowClientFactory whatsmeow;
     private SessionManager sessions;
 
@@ -86,7 +85,6 @@ class UnreachableWhatsAppSessionIT {
         }
         timers.close();
         lanes.close();
-        publications.close();
         // Last: the library holds one store per process, and the next test opens its own.
         if (whatsmeow != null) {
             whatsmeow.close();
@@ -98,7 +96,7 @@ class UnreachableWhatsAppSessionIT {
                 NativeFixture.WHATSAPP_TTLS);
         sessions = new SessionManager(new Recording(whatsmeow), new QrCodeRenderer(), sink,
                 new SessionSettings(3, connectAttempts, BACKOFF), Clock.systemUTC(), timers, new SessionMetrics(meters),
-                lanes, publications);
+                lanes);
     }
 
     @Test
