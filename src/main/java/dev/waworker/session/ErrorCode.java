@@ -1,6 +1,6 @@
 package dev.waworker.session;
 
-/** The {@code code} of an {@code error} event. The last three are ours (additive to the contract). */
+/** The {@code code} of an {@code error} event. Those after UNKNOWN_WORKER are ours (additive to the contract). */
 public enum ErrorCode {
     QR_RETRIES_EXHAUSTED,
     PHONE_MISMATCH,
@@ -11,5 +11,6 @@ public enum ErrorCode {
     SCANNED_WITHOUT_MULTIDEVICE,
     PAIR_FAILED,
     TEMPORARY_BAN,
-    STREAM_REPLACED
+    STREAM_REPLACED,
+    PASSKEY_REQUIRED
 }

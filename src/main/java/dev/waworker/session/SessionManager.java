@@ -40,6 +40,11 @@ public final class SessionManager implements SessionCommandHandler {
 
     static final String ALREADY_CONNECTED = "Session already connected. No QR needed.";
     static final String CLOSED_BY_BACKEND = "closed by backend";
+    static final String PASSKEY_REQUIRED_MESSAGE = "WhatsApp asks for a passkey before it links a new device to"
+            + " this account, and this worker cannot answer a passkey challenge (it has no screen or authenticator)."
+            + " Nothing was linked. Ask the user to link by phone number instead (send create with"
+            + " data.pairingMethod \"code\"), or to remove the passkey requirement for linking devices in WhatsApp"
+            + " on the phone, then request a new validation.";
 
     private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
@@ -255,8 +260,11 @@ public final class SessionManager implements SessionCommandHandler {
                             + " connection. Send reconnect to take it back.");
             case ClientEvent.Disconnected disconnected -> onDisconnected(session, disconnected);
             case ClientEvent.ConnectFailed failed -> onConnectFailed(session, failed);
-            case ClientEvent.ClientOutdated ignored -> fail(session, ErrorCode.CLIENT_OUTDATED,
-                    Outcome.CLIENT_OUTDATED, "WhatsApp rejected this client version: the worker must be updated.");
+            case ClientEvent.ClientOutdated outdated -> fail(session, ErrorCode.CLIENT_OUTDATED,
+                    Outcome.CLIENT_OUTDATED, "WhatsApp rejected this client version (" + outdated.reason()
+                            + "): the worker must be updated.");
+            case ClientEvent.PasskeyRequired passkey -> fail(session, ErrorCode.PASSKEY_REQUIRED,
+                    Outcome.PASSKEY_REQUIRED, PASSKEY_REQUIRED_MESSAGE);
             case ClientEvent.ScannedWithoutMultidevice ignored -> publishError(session,
                     ErrorCode.SCANNED_WITHOUT_MULTIDEVICE, "The QR code was scanned by a phone without multi-device"
                             + " support. Update WhatsApp on the phone, then scan the next QR code.");

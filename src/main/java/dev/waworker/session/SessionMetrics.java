@@ -14,7 +14,7 @@ public final class SessionMetrics {
     /** How a validation (from {@code create} or {@code regenerate_qr} to its end) finished. */
     public enum Outcome {
         CONNECTED, QR_RETRIES_EXHAUSTED, PHONE_MISMATCH, CONNECT_FAILED, PAIR_FAILED, CLIENT_OUTDATED,
-        TEMPORARY_BAN, CLOSED, SUPERSEDED
+        TEMPORARY_BAN, PASSKEY_REQUIRED, CLOSED, SUPERSEDED
     }
 
     /** What caused a new QR (or pairing code) to replace the shown one. */
