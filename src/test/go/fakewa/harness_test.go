@@ -90,14 +90,31 @@ func (h *harness) redirectingClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{DialContext: dial, DialTLSContext: dial}}
 }
 
-// control calls the control API and decodes the JSON answer into out (when not nil).
+// control calls the control API and decodes the JSON answer into out (when not nil); only for the test's goroutine.
 func (h *harness) control(method, path string, body any, out any) int {
 	h.t.Helper()
+	status, err := h.controlErr(method, path, body, out)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return status
+}
+
+// controlNoFatal is control for other goroutines: it reports a failure with Errorf and answers status 0.
+func (h *harness) controlNoFatal(method, path string, body any, out any) int {
+	status, err := h.controlErr(method, path, body, out)
+	if err != nil {
+		h.t.Error(err)
+	}
+	return status
+}
+
+func (h *harness) controlErr(method, path string, body any, out any) (int, error) {
 	var reqBody io.Reader
 	if body != nil {
 		encoded, err := json.Marshal(body)
 		if err != nil {
-			h.t.Fatal(err)
+			return 0, err
 		}
 		reqBody = bytes.NewReader(encoded)
 	}
@@ -105,23 +122,23 @@ func (h *harness) control(method, path string, body any, out any) int {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, h.http.URL+path, reqBody)
 	if err != nil {
-		h.t.Fatal(err)
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, path, err)
+		return 0, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		h.t.Fatalf("%s %s answered Content-Type %q", method, path, ct)
+		return 0, fmt.Errorf("%s %s answered Content-Type %q", method, path, ct)
 	}
 	if out != nil {
 		if err = json.NewDecoder(resp.Body).Decode(out); err != nil {
-			h.t.Fatalf("%s %s: decoding answer: %v", method, path, err)
+			return 0, fmt.Errorf("%s %s: decoding answer: %w", method, path, err)
 		}
 	}
-	return resp.StatusCode
+	return resp.StatusCode, nil
 }
 
 func (h *harness) devices() []deviceView {
