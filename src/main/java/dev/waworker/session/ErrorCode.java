@@ -1,6 +1,6 @@
 package dev.waworker.session;
 
-/** The {@code code} of an {@code error} event. The last three are ours (additive to the contract). */
+/** The {@code code} of an {@code error} event. From {@code CONNECT_FAILED} on they are ours (additive). */
 public enum ErrorCode {
     QR_RETRIES_EXHAUSTED,
     PHONE_MISMATCH,
@@ -11,5 +11,7 @@ public enum ErrorCode {
     SCANNED_WITHOUT_MULTIDEVICE,
     PAIR_FAILED,
     TEMPORARY_BAN,
-    STREAM_REPLACED
+    STREAM_REPLACED,
+    /** A step of the worker failed unexpectedly; the validation ended, a new one may be requested. */
+    INTERNAL_ERROR
 }

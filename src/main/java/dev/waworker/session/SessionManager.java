@@ -78,7 +78,8 @@ public final class SessionManager implements SessionCommandHandler {
 
     @Override
     public CompletionStage<Void> handle(SessionCommand command) {
-        return lanes.run(command.numberId(), () -> execute(command));
+        return onLane(new StepOrigin(LaneStep.COMMAND, command.numberId(), command.sessionId(),
+                command.correlationId()), () -> execute(command));
     }
 
     private void execute(SessionCommand command) {
@@ -231,7 +232,7 @@ public final class SessionManager implements SessionCommandHandler {
     private void openClient(NumberSession session) {
         int generation = ++session.clientGeneration;
         session.client = whatsApp.open(new ClientSpec(session.numberId, session.phoneNumber),
-                event -> lanes.run(session.numberId, () -> onClientEvent(session, generation, event)));
+                event -> onLane(origin(session, LaneStep.CLIENT_EVENT), () -> onClientEvent(session, generation, event)));
     }
 
     // ---- the clients' events --------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ public final class SessionManager implements SessionCommandHandler {
         publishShown(session);
         long token = ++session.shownToken;
         session.shownExpiry = timers.schedule(Duration.between(clock.instant(), session.shown.expiresAt()),
-                () -> lanes.run(session.numberId, () -> onShownExpired(session, token)));
+                () -> onLane(origin(session, LaneStep.TIMER), () -> onShownExpired(session, token)));
     }
 
     /** The retry rule, the same whether a QR or a pairing code expired unused. */
@@ -428,7 +429,7 @@ public final class SessionManager implements SessionCommandHandler {
                     session.sessionId, failed.reason(), wait);
             long token = ++session.reconnectToken;
             session.reconnectTimer = timers.schedule(wait,
-                    () -> lanes.run(session.numberId, () -> retryConnect(session, token)));
+                    () -> onLane(origin(session, LaneStep.TIMER), () -> retryConnect(session, token)));
             return;
         }
         log.error("Could not connect {} to WhatsApp after {} attempts: {}", session.sessionId, allowed,
@@ -465,7 +466,7 @@ public final class SessionManager implements SessionCommandHandler {
         for (StoredDevice device : devices) {
             SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, device.numberId(),
                     device.phoneNumber(), PairingMethod.QR, Optional.empty());
-            lanes.run(device.numberId(), () -> {
+            onLane(new StepOrigin(LaneStep.RESTORE, device.numberId(), restore.sessionId(), Optional.empty()), () -> {
                 if (!sessions.containsKey(device.numberId())) {
                     startSession(restore);
                 }
@@ -483,7 +484,7 @@ public final class SessionManager implements SessionCommandHandler {
         Instant deadline = clock.instant().plus(timeout);
         boolean finished = lanes.awaitIdle(timeout);
         for (NumberSession session : sessions.values()) {
-            lanes.run(session.numberId, () -> end(session, false));
+            onLane(origin(session, LaneStep.SHUTDOWN), () -> end(session, false));
         }
         finished &= lanes.awaitIdle(remaining(deadline));
         finished &= publications.awaitIdle(remaining(deadline));
@@ -503,6 +504,73 @@ public final class SessionManager implements SessionCommandHandler {
 
     private long countInState(SessionState state) {
         return sessions.values().stream().filter(session -> session.state() == state).count();
+    }
+
+    // ---- failures of lane steps ------------------------------------------------------------------------------
+
+    /** Where a lane step came from, enough to answer for it when it fails. */
+    private record StepOrigin(LaneStep step, long numberId, String sessionId, Optional<String> correlationId) {
+    }
+
+    private static StepOrigin origin(NumberSession session, LaneStep step) {
+        return new StepOrigin(step, session.numberId, session.sessionId, session.correlationId);
+    }
+
+    /**
+     * Queues a step on the number's lane. A step that throws ends the number's validation loudly rather than
+     * leaving it half-done with no timer and no event (see {@link #onStepFailure}), so the returned future only
+     * fails when the step could not be run at all (the lanes' executor is shut down); that is logged here too,
+     * because most callers (client events, timers) have nobody to hand the future to.
+     */
+    private CompletableFuture<Void> onLane(StepOrigin origin, Runnable step) {
+        CompletableFuture<Void> done = lanes.run(origin.numberId(), () -> {
+            try {
+                step.run();
+            } catch (RuntimeException failure) {
+                onStepFailure(origin, failure);
+            }
+        });
+        done.whenComplete((ignored, refused) -> {
+            if (refused != null) {
+                log.error("A {} step of number {} was not run: {}", origin.step().tag(), origin.numberId(),
+                        refused.toString());
+            }
+        });
+        return done;
+    }
+
+    /**
+     * A step threw: the number's session is dropped (its client released, credentials kept), the failure logged
+     * once with its stack trace and counted, and the backend told with {@code INTERNAL_ERROR}, so that no number
+     * is left waiting for an event that will never come.
+     */
+    private void onStepFailure(StepOrigin origin, RuntimeException failure) {
+        log.error("A {} step of number {} failed: ending its validation with {}", origin.step().tag(),
+                origin.numberId(), ErrorCode.INTERNAL_ERROR, failure);
+        metrics.laneStepFailed(origin.step());
+        NumberSession session = sessions.get(origin.numberId());
+        EventHeader header = new EventHeader(origin.numberId(), origin.sessionId(), clock.instant(),
+                origin.correlationId());
+        if (session != null) {
+            endValidation(session, Outcome.INTERNAL_ERROR);
+            end(session, false);
+            header = header(session);
+        }
+        publish(new WorkerEvent.Error(header, ErrorCode.INTERNAL_ERROR, internalErrorMessage(failure)));
+    }
+
+    /** What the backend reads: the kind of failure and what to do, never a stack trace. */
+    static String internalErrorMessage(RuntimeException failure) {
+        String detail = failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getClass().getSimpleName() + ": " + firstLine(failure.getMessage());
+        return "The worker failed while handling this number (" + detail + "). Nothing is running for it any"
+                + " more; please request a new validation.";
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

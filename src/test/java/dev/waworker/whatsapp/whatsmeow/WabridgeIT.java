@@ -32,7 +32,7 @@ class WabridgeIT {
         Wabridge.Version version = bridge.version();
 
         assertThat(version.bridge()).isEqualTo("0.1.0");
-        assertThat(version.whatsmeow()).isEqualTo("v0.0.0-20251217143725-11cf47c62d32");
+        assertThat(version.whatsmeow()).isEqualTo("v0.0.0-20260821141805-33cfac511629");
         assertThat(version.go()).startsWith("go1.26");
     }
 
