@@ -15,7 +15,7 @@ class AmqpTopologyTest {
     @Test
     void declaresTheFourQueuesDurableAndWithoutArguments() {
         WorkerProperties worker = new WorkerProperties("worker-1", Path.of("data"), new WorkerProperties.Amqp(
-                "commands", "events", "commands.dlq", "commands.", 50, Duration.ofSeconds(10), 3));
+                "commands", "events", "commands.dlq", "commands.", 50, Duration.ofSeconds(10), 3), 16);
 
         var queues = AmqpTopology.declarables(worker).getDeclarablesByType(Queue.class);
 

@@ -61,12 +61,20 @@ class WorkerRestartIT {
                 && device.path("connected").asBoolean());
     }
 
-    /** The whole worker on the same data directory each time, with whatsmeow pointed at the stand-in. */
+    /**
+     * The whole worker on the same data directory each time, with whatsmeow pointed at the stand-in. The settings
+     * go in as command-line arguments, as an operator's would: they outrank the packaged application.yml.
+     */
     private static ConfigurableApplicationContext startWorker() {
         Map<String, Object> properties = new HashMap<>(WORKER.properties());
         properties.remove("whatsapp.client");
         properties.putAll(WHATSAPP.workerProperties());
         properties.put("server.port", 0);
-        return new SpringApplicationBuilder(WorkerApplication.class).properties(properties).run();
+        String[] arguments = properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                .toArray(String[]::new);
+        ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(arguments);
+        assertThat(worker.getEnvironment().getProperty("worker.data-dir")).isEqualTo(WORKER.dataDir().toString());
+        return worker;
     }
 }
