@@ -111,6 +111,12 @@ final class NumberValidation {
         return new SessionView(numberId, sessionId, state, attempt, qrIndex);
     }
 
+    /** What is kept of it in the worker's database. */
+    ValidationRecord record() {
+        return new ValidationRecord(numberId, phoneNumber, pairingMethod, correlationId, state, attempt, qrIndex,
+                Optional.ofNullable(validationStartedAt));
+    }
+
     // ---- commands for a number without a live session -------------------------------------------------------
 
     /** A command that found no live session for its number. */

@@ -3,6 +3,7 @@ package dev.waworker.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +28,11 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * all on the number's own serial lane, so that one number's steps never overlap and never wait for another
  * number's.
  *
- * <p>Events of one number reach the sink in the order they were produced: each waits for the confirm of the one
- * before, so that the backend never sees a QR after the {@code connected} that made it obsolete.
+ * <p>Nothing a step does is seen outside before it is recorded: at the end of each lane step, the session's record
+ * (or its removal) and the events the step produced are written to the {@link ValidationJournal} at once, and a
+ * command's future completes (so that the command is acknowledged) only after that. The journal delivers the
+ * events in order per number, so that the backend never sees a QR after the {@code connected} that made it
+ * obsolete.
  */
 public final class SessionManager implements SessionCommandHandler {
 
@@ -36,30 +40,35 @@ public final class SessionManager implements SessionCommandHandler {
 
     private final WhatsAppClientFactory whatsApp;
     private final QrCodeRenderer qrRenderer;
-    private final EventSink sink;
+    private final ValidationJournal journal;
     private final SessionSettings settings;
     private final Clock clock;
     private final Timers timers;
     private final SessionMetrics metrics;
     private final SerialLanes lanes;
-    private final SerialLanes publications;
     private final ConcurrentHashMap<Long, LiveSession> sessions = new ConcurrentHashMap<>();
+    /**
+     * The events the running step of each number produced, written with its record when the step ends. Only the
+     * number's lane touches its list.
+     */
+    private final ConcurrentHashMap<Long, List<Owed>> owed = new ConcurrentHashMap<>();
+
+    /** An event a step produced, and what to do once the broker confirmed it. */
+    private record Owed(WorkerEvent event, Runnable onConfirmed) {
+    }
 
     /** @param laneExecutor runs the numbers' lanes */
-    public SessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrRenderer, EventSink sink,
+    public SessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrRenderer, ValidationJournal journal,
                           SessionSettings settings, Clock clock, Timers timers, SessionMetrics metrics,
                           Executor laneExecutor) {
         this.whatsApp = whatsApp;
         this.qrRenderer = qrRenderer;
-        this.sink = sink;
+        this.journal = journal;
         this.settings = settings;
         this.clock = clock;
         this.timers = timers;
         this.metrics = metrics;
         this.lanes = new SerialLanes(laneExecutor);
-        // A number's next event goes to the sink from whichever thread settled the previous one: the sink hands
-        // it over without blocking (EventSink's contract), so no thread of its own is needed for that.
-        this.publications = new SerialLanes(Runnable::run);
         metrics.watchSessions(this::countInState);
     }
 
@@ -220,28 +229,43 @@ public final class SessionManager implements SessionCommandHandler {
             }
         };
         String title = PairingDisplay.showing(announce.shown()).title();
-        publish(event).thenAccept(delivered -> {
-            if (delivered) {
-                log.info("{} sent to backend for number {}", title, header.numberId());
-            }
-        });
+        owe(event, () -> log.info("{} sent to backend for number {}", title, header.numberId()));
+    }
+
+    private void publish(WorkerEvent event) {
+        owe(event, () -> { });
+    }
+
+    /** Keeps the event for the end of the step, when it is written to the journal with the session's record. */
+    private void owe(WorkerEvent event, Runnable onConfirmed) {
+        owed.computeIfAbsent(event.header().numberId(), number -> new ArrayList<>()).add(new Owed(event, onConfirmed));
     }
 
     /**
-     * Queues the event behind the number's previous ones.
-     *
-     * @return completes with whether the sink confirmed it; a failure is logged here (the sink already retried)
+     * Writes what the step left behind: the session's record (none when it ended) and the events it owes. A
+     * shutdown step writes only its events: releasing the clients ends no validation, so their records stay for
+     * the next start.
      */
-    private CompletableFuture<Boolean> publish(WorkerEvent event) {
-        return publications.submit(event.header().numberId(), () -> sink.publish(event))
-                .handle((ignored, failure) -> {
-                    if (failure == null) {
-                        return true;
-                    }
-                    log.error("Could not deliver {} of {} to the backend: {}", event.action(),
-                            event.header().sessionId(), failure.getMessage());
-                    return false;
-                });
+    private void record(StepOrigin origin) {
+        List<Owed> events = owed.remove(origin.numberId());
+        List<Owed> toWrite = events == null ? List.of() : events;
+        StepRecord.Change change;
+        if (origin.step() == LaneStep.SHUTDOWN) {
+            if (toWrite.isEmpty()) {
+                return;
+            }
+            change = new StepRecord.Change.Keep();
+        } else {
+            LiveSession session = sessions.get(origin.numberId());
+            change = session == null ? new StepRecord.Change.Delete()
+                    : new StepRecord.Change.Save(session.validation.record());
+        }
+        List<CompletionStage<Void>> confirms = journal.write(new StepRecord(origin.numberId(), change,
+                toWrite.stream().map(Owed::event).toList()));
+        for (int i = 0; i < confirms.size(); i++) {
+            Runnable onConfirmed = toWrite.get(i).onConfirmed();
+            confirms.get(i).thenRun(onConfirmed);
+        }
     }
 
     // ---- failures of lane steps ------------------------------------------------------------------------------
@@ -265,8 +289,10 @@ public final class SessionManager implements SessionCommandHandler {
         CompletableFuture<Void> done = lanes.run(origin.numberId(), () -> {
             try {
                 step.run();
+                record(origin);
             } catch (RuntimeException failure) {
                 onStepFailure(origin, failure);
+                record(origin);
             }
         });
         done.whenComplete((ignored, refused) -> {
@@ -330,7 +356,7 @@ public final class SessionManager implements SessionCommandHandler {
 
     /**
      * Lets queued steps finish, then releases every client (credentials stay, so linked sessions come back on the
-     * next start) and waits for the last events to be handed over.
+     * next start; records stay, so validations are taken up again).
      *
      * @return whether everything finished within the timeout
      */
@@ -341,7 +367,6 @@ public final class SessionManager implements SessionCommandHandler {
             onLane(origin(session, LaneStep.SHUTDOWN), () -> carry(session, session.validation.onShutdown()));
         }
         finished &= lanes.awaitIdle(remaining(deadline));
-        finished &= publications.awaitIdle(remaining(deadline));
         return finished;
     }
 
