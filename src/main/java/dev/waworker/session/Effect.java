@@ -59,9 +59,10 @@ sealed interface Effect {
 
     /**
      * Publish what the user is shown (rendering a QR as a PNG); {@code fresh} when it is newly shown rather than
-     * announced again.
+     * announced again. Once the broker confirmed it, {@link NumberValidation#onShownDelivered} is told, with
+     * {@code token}.
      */
-    record Announce(Shown shown, EventHeader header, boolean fresh) implements Effect {
+    record Announce(Shown shown, EventHeader header, boolean fresh, long token) implements Effect {
     }
 
     /** Fire {@link NumberValidation#onShownExpired} with {@code token} at {@code at}. */

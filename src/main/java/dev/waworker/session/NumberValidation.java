@@ -25,6 +25,11 @@ import dev.waworker.whatsapp.PairingCode;
  * QR. When it expires with {@code attempt == maxQrRetries}, the session is dropped and {@code QR_RETRIES_EXHAUSTED}
  * is published. A scan or a {@code regenerate_qr} resets the counter. A session pairing by code follows the same
  * rule with pairing codes in place of QRs (one per connection): only the words differ, see {@link PairingDisplay}.
+ *
+ * <p>Time nobody saw: a QR whose {@code qr_generated} the broker had not confirmed when it expired (the broker was
+ * away) was never shown to anyone, so it spends no attempt. It is replaced silently: no {@code qr_regenerating},
+ * {@code attempt} unchanged, {@code qrIndex} going on. With a healthy broker the confirm comes within milliseconds
+ * and the rule above is exactly the seed's.
  */
 final class NumberValidation {
 
@@ -63,6 +68,8 @@ final class NumberValidation {
     private Shown shown;
     /** Identifies the pending expiry of {@link #shown}; a timer whose token is stale fires for one replaced. */
     private long shownToken;
+    /** Whether the broker confirmed the event announcing {@link #shown}: only then has the backend seen it. */
+    private boolean shownDelivered;
 
     /** Connection attempts that failed in a row. */
     private int connectFailures;
@@ -191,7 +198,7 @@ final class NumberValidation {
                 }
                 if (shown != null) {
                     log.info("Session {} is already pairing: sending its current {} again", sessionId, noun);
-                    return List.of(new Effect.Announce(shown, header(now), false));
+                    return List.of(new Effect.Announce(shown, header(now), false, shownToken));
                 }
                 log.info("Session {} is already pairing: its {} follows", sessionId, noun);
             }
@@ -427,9 +434,19 @@ final class NumberValidation {
 
     private List<Effect> show(Shown next, Instant now) {
         shown = next;
+        shownDelivered = false;
+        long token = ++shownToken;
         log.info("{} generated for {}", display().title(), sessionId);
-        return List.of(new Effect.Announce(next, header(now), true),
-                new Effect.ScheduleExpiry(next.expiresAt(), ++shownToken));
+        return List.of(new Effect.Announce(next, header(now), true, token),
+                new Effect.ScheduleExpiry(next.expiresAt(), token));
+    }
+
+    /** The broker confirmed the event announcing the QR (or code) of {@code token}: the backend has it. */
+    List<Effect> onShownDelivered(long token) {
+        if (token == shownToken) {
+            shownDelivered = true;
+        }
+        return List.of();
     }
 
     /** The retry rule, the same whether a QR or a pairing code expired unused. */
@@ -439,6 +456,15 @@ final class NumberValidation {
         }
         shown = null;
         PairingDisplay display = display();
+        if (!shownDelivered) {
+            log.warn("{} of {} expired before the backend could see it (its event is not confirmed yet): replacing it"
+                    + " without spending an attempt ({}/{} used)", display.capitalizedNoun(), sessionId, attempt,
+                    settings.maxQrRetries());
+            List<Effect> effects = new ArrayList<>();
+            effects.add(new Effect.CountRegeneration(RegenerationTrigger.UNSEEN));
+            effects.addAll(showNext(now));
+            return effects;
+        }
         int max = settings.maxQrRetries();
         if (attempt < max) {
             attempt++;

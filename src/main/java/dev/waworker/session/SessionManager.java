@@ -109,6 +109,12 @@ public final class SessionManager implements SessionCommandHandler {
         }
     }
 
+    private void onShownDelivered(LiveSession session, long token) {
+        if (sessions.get(session.validation.numberId()) == session) {
+            carry(session, session.validation.onShownDelivered(token));
+        }
+    }
+
     private void onReconnectDue(LiveSession session, long token) {
         if (sessions.get(session.validation.numberId()) == session) {
             session.reconnectTimer = null;
@@ -130,7 +136,7 @@ public final class SessionManager implements SessionCommandHandler {
                 case Effect.Start start -> start(start.command(), start.waitingSince());
                 case Effect.Forget forget -> forget(forget);
                 case Effect.Publish publish -> publish(publish.event());
-                case Effect.Announce announce -> announce(announce);
+                case Effect.Announce announce -> announce(session, announce);
                 case Effect.ScheduleExpiry expiry -> session.shownExpiry = timers.schedule(
                         Duration.between(clock.instant(), expiry.at()),
                         () -> onLane(origin(session, LaneStep.TIMER), () -> onShownExpired(session, expiry.token())));
@@ -210,7 +216,7 @@ public final class SessionManager implements SessionCommandHandler {
     }
 
     /** Publishes what the user is shown; a QR is rendered here, its payload logged at DEBUG only. */
-    private void announce(Effect.Announce announce) {
+    private void announce(LiveSession session, Effect.Announce announce) {
         EventHeader header = announce.header();
         WorkerEvent event = switch (announce.shown()) {
             case Shown.Qr qr -> {
@@ -229,7 +235,10 @@ public final class SessionManager implements SessionCommandHandler {
             }
         };
         String title = PairingDisplay.showing(announce.shown()).title();
-        owe(event, () -> log.info("{} sent to backend for number {}", title, header.numberId()));
+        owe(event, () -> {
+            log.info("{} sent to backend for number {}", title, header.numberId());
+            onLane(origin(session, LaneStep.DELIVERY), () -> onShownDelivered(session, announce.token()));
+        });
     }
 
     private void publish(WorkerEvent event) {
@@ -242,15 +251,14 @@ public final class SessionManager implements SessionCommandHandler {
     }
 
     /**
-     * Writes what the step left behind: the session's record (none when it ended) and the events it owes. A
-     * shutdown step writes only its events: releasing the clients ends no validation, so their records stay for
-     * the next start.
+     * Writes what the step left behind: the session's record (none when it ended) and the events it owes. Some
+     * steps leave the record alone (see {@link LaneStep#changesRecord()}) and write only their events, if any.
      */
     private void record(StepOrigin origin) {
         List<Owed> events = owed.remove(origin.numberId());
         List<Owed> toWrite = events == null ? List.of() : events;
         StepRecord.Change change;
-        if (origin.step() == LaneStep.SHUTDOWN) {
+        if (!origin.step().changesRecord()) {
             if (toWrite.isEmpty()) {
                 return;
             }

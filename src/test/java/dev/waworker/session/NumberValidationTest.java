@@ -53,7 +53,7 @@ class NumberValidationTest {
         List<Effect> shown = validation.onClientEvent(refs(2), T0.plusSeconds(1));
 
         Shown.Qr qr = new Shown.Qr("ref-1", T0.plusSeconds(21), 1);
-        assertThat(shown).containsExactly(new Effect.Announce(qr, header(T0.plusSeconds(1)), true),
+        assertThat(shown).containsExactly(new Effect.Announce(qr, header(T0.plusSeconds(1)), true, 1),
                 new Effect.ScheduleExpiry(T0.plusSeconds(21), 1));
         assertThat(validation.view()).isEqualTo(new SessionView(6, "session_6_" + PHONE, SessionState.PAIRING, 0, 1));
     }
@@ -62,21 +62,25 @@ class NumberValidationTest {
     void eachExpiryAnnouncesTheAttemptThenTheNextQrAndTheLastOneGivesUp() {
         validation.onClientOpened(false, Optional.empty(), T0);
         validation.onClientEvent(refs(2), T0);
+        validation.onShownDelivered(1);
 
         Instant first = T0.plusSeconds(20);
         assertThat(validation.onShownExpired(1, first)).containsExactly(
                 new Effect.CountRegeneration(RegenerationTrigger.EXPIRY),
                 new Effect.Publish(new WorkerEvent.QrRegenerating(header(first), 1, 3,
                         "QR code expired. Generating new QR code (attempt 1/3)")),
-                new Effect.Announce(new Shown.Qr("ref-2", first.plus(TTL), 2), header(first), true),
+                new Effect.Announce(new Shown.Qr("ref-2", first.plus(TTL), 2), header(first), true, 2),
                 new Effect.ScheduleExpiry(first.plus(TTL), 2));
         assertThat(validation.onShownExpired(1, first)).as("a stale timer does nothing").isEmpty();
 
         Instant second = first.plus(TTL);
+        validation.onShownDelivered(2);
         assertThat(validation.onShownExpired(2, second)).as("the connection's refs ran out: a new connection")
                 .endsWith(Effect.DISCONNECT, Effect.CONNECT);
         validation.onClientEvent(refs(6), second);
+        validation.onShownDelivered(3);
         validation.onShownExpired(3, second.plus(TTL));
+        validation.onShownDelivered(4);
 
         Instant last = second.plus(TTL).plus(TTL);
         assertThat(validation.onShownExpired(4, last)).containsExactly(
@@ -98,7 +102,7 @@ class NumberValidationTest {
         Instant answered = T0.plusSeconds(2);
         Shown.Code code = new Shown.Code("ABCD-EFGH", answered.plusSeconds(160));
         assertThat(byCode.onPairingCode(new PairingCode("ABCD-EFGH", Duration.ofSeconds(160)), answered))
-                .containsExactly(new Effect.Announce(code, header(answered), true),
+                .containsExactly(new Effect.Announce(code, header(answered), true, 1),
                         new Effect.ScheduleExpiry(code.expiresAt(), 1));
     }
 
