@@ -45,8 +45,14 @@ sealed interface Effect {
      * Open a new client for the command's number and start a session on it.
      *
      * @param waitingSince when the user started waiting, for a validation that goes on under a new session
+     * @param resumed      the record of a validation taken up again after a restart: its budget goes on
      */
-    record Start(SessionCommand command, Optional<Instant> waitingSince) implements Effect {
+    record Start(SessionCommand command, Optional<Instant> waitingSince, Optional<ValidationRecord> resumed)
+            implements Effect {
+
+        Start(SessionCommand command, Optional<Instant> waitingSince) {
+            this(command, waitingSince, Optional.empty());
+        }
     }
 
     /** Delete the number's stored device (it has no live session); publish {@code ifForgotten} if there was one. */

@@ -13,5 +13,7 @@ public enum ErrorCode {
     TEMPORARY_BAN,
     STREAM_REPLACED,
     /** A step of the worker failed unexpectedly; the validation ended, a new one may be requested. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /** After a restart, the linked device of a connected number was no longer in the device store. */
+    SESSION_LOST
 }

@@ -142,13 +142,46 @@ final class NumberValidation {
         };
     }
 
-    /** The client was opened: a stored device reconnects, any other number starts a validation. */
-    List<Effect> onClientOpened(boolean paired, Optional<Instant> waitingSince, Instant now) {
+    /**
+     * A session that was live when the worker stopped or crashed (its record), for a number whose device is not in
+     * the store: a validation in progress goes on under a new session (a new connection and QR, the same budget,
+     * {@code qrIndex} going on); a session that was connected cannot, and the backend is told to start over.
+     */
+    static List<Effect> onRestart(ValidationRecord record, Instant now) {
+        SessionCommand command = new SessionCommand(SessionCommand.Type.CREATE, record.numberId(),
+                record.phoneNumber(), record.pairingMethod(), record.correlationId());
+        return switch (record.state()) {
+            case PAIRING, LINKING -> {
+                log.info("Resuming the validation of {} after a restart: {} attempt(s) used, {} QR(s) shown",
+                        record.sessionId(), record.attempt(), record.qrIndex());
+                yield List.of(new Effect.Start(command, record.startedAt(), Optional.of(record)));
+            }
+            case CONNECTING, CONNECTED -> {
+                log.warn("Session {} was connected before the restart, but its device is no longer stored",
+                        record.sessionId());
+                yield List.of(new Effect.Publish(new WorkerEvent.Error(new EventHeader(record.numberId(),
+                        record.sessionId(), now, record.correlationId()), ErrorCode.SESSION_LOST,
+                        "The worker restarted and no longer has the linked device of this number (it was logged"
+                                + " out or its store was lost). Please request a new validation.")));
+            }
+        };
+    }
+
+    /**
+     * The client was opened: a stored device reconnects, any other number starts a validation (or takes up the
+     * one of {@code resumed}, on its budget).
+     */
+    List<Effect> onClientOpened(boolean paired, Optional<Instant> waitingSince, Optional<ValidationRecord> resumed,
+            Instant now) {
         linked = paired;
         if (paired) {
             state = SessionState.CONNECTING;
         } else {
             resetValidation(now);
+            resumed.ifPresent(record -> {
+                attempt = record.attempt();
+                qrIndex = record.qrIndex();
+            });
         }
         waitingSince.ifPresent(since -> validationStartedAt = since);
         return List.of(Effect.CONNECT);

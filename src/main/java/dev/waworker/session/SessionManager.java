@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +135,7 @@ public final class SessionManager implements SessionCommandHandler {
                 case Effect.RequestPairingCode ignored -> requestPairingCode(session);
                 case Effect.CancelTimers ignored -> session.cancelTimers();
                 case Effect.End end -> end(session, end.logOut());
-                case Effect.Start start -> start(start.command(), start.waitingSince());
+                case Effect.Start start -> start(start.command(), start.waitingSince(), start.resumed());
                 case Effect.Forget forget -> forget(forget);
                 case Effect.Publish publish -> publish(publish.event());
                 case Effect.Announce announce -> announce(session, announce);
@@ -152,14 +154,14 @@ public final class SessionManager implements SessionCommandHandler {
     }
 
     /** Opens a client and connects it: a stored device reconnects, any other number starts a validation. */
-    private void start(SessionCommand command, Optional<Instant> waitingSince) {
+    private void start(SessionCommand command, Optional<Instant> waitingSince, Optional<ValidationRecord> resumed) {
         LiveSession session = new LiveSession(new NumberValidation(command, settings));
         log.info("Creating new WhatsApp session: {}", command.sessionId());
         try {
             session.client = whatsApp.open(new ClientSpec(command.numberId(), command.phoneNumber()),
                     event -> onLane(origin(session, LaneStep.CLIENT_EVENT), () -> onClientEvent(session, event)));
             sessions.put(command.numberId(), session);
-            carry(session, session.validation.onClientOpened(session.client.isPaired(), waitingSince,
+            carry(session, session.validation.onClientOpened(session.client.isPaired(), waitingSince, resumed,
                     clock.instant()));
         } catch (RuntimeException failure) {
             // Nothing half-open may stay behind; the failure is the step's (see onStepFailure).
@@ -349,14 +351,36 @@ public final class SessionManager implements SessionCommandHandler {
 
     /** Reconnects the devices kept in the store, e.g. after a restart; each publishes {@code connected}. */
     public void restoreStoredSessions() {
+        restore(List.of());
+    }
+
+    /**
+     * Takes up what was going on before a restart: each device kept in the store reconnects (and publishes
+     * {@code connected}); each other session of {@code wereLive} (the records left by the last run) goes on or
+     * ends with an error, see {@link NumberValidation#onRestart}. No number is left without a live QR or a final
+     * event.
+     */
+    public void restore(List<ValidationRecord> wereLive) {
         List<StoredDevice> devices = whatsApp.storedDevices();
-        log.info("Restoring {} stored WhatsApp session(s)", devices.size());
+        Set<Long> linked = devices.stream().map(StoredDevice::numberId).collect(Collectors.toSet());
+        log.info("Restoring {} stored WhatsApp session(s) and {} other session(s) live before the restart",
+                devices.size(), wereLive.stream().filter(record -> !linked.contains(record.numberId())).count());
+        for (ValidationRecord record : wereLive) {
+            if (!linked.contains(record.numberId())) {
+                onLane(new StepOrigin(LaneStep.RESTORE, record.numberId(), record.sessionId(),
+                        record.correlationId()), () -> {
+                    if (!sessions.containsKey(record.numberId())) {
+                        carry(null, NumberValidation.onRestart(record, clock.instant()));
+                    }
+                });
+            }
+        }
         for (StoredDevice device : devices) {
             SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, device.numberId(),
                     device.phoneNumber(), PairingMethod.QR, Optional.empty());
             onLane(new StepOrigin(LaneStep.RESTORE, device.numberId(), restore.sessionId(), Optional.empty()), () -> {
                 if (!sessions.containsKey(device.numberId())) {
-                    start(restore, Optional.empty());
+                    start(restore, Optional.empty(), Optional.empty());
                 }
             });
         }

@@ -48,7 +48,7 @@ class NumberValidationTest {
 
     @Test
     void anUnpairedClientConnectsAndShowsTheFirstRefForItsLifetime() {
-        assertThat(validation.onClientOpened(false, Optional.empty(), T0)).containsExactly(Effect.CONNECT);
+        assertThat(validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0)).containsExactly(Effect.CONNECT);
 
         List<Effect> shown = validation.onClientEvent(refs(2), T0.plusSeconds(1));
 
@@ -60,7 +60,7 @@ class NumberValidationTest {
 
     @Test
     void eachExpiryAnnouncesTheAttemptThenTheNextQrAndTheLastOneGivesUp() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
         validation.onClientEvent(refs(2), T0);
         validation.onShownDelivered(1);
 
@@ -95,7 +95,7 @@ class NumberValidationTest {
     @Test
     void pairingByCodeAsksWhatsAppThenShowsTheCodeFromItsAnswer() {
         NumberValidation byCode = new NumberValidation(create(PairingMethod.CODE), SETTINGS);
-        byCode.onClientOpened(false, Optional.empty(), T0);
+        byCode.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
 
         assertThat(byCode.onClientEvent(refs(6), T0)).containsExactly(Effect.REQUEST_PAIRING_CODE);
 
@@ -108,7 +108,7 @@ class NumberValidationTest {
 
     @Test
     void aScanByAnotherAccountLogsItOutAndReportsTheMismatch() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
         validation.onClientEvent(refs(6), T0);
 
         List<Effect> effects = validation.onClientEvent(
@@ -122,7 +122,7 @@ class NumberValidationTest {
 
     @Test
     void theConnectionMeasuresTheValidationFromItsStart() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
         validation.onClientEvent(refs(6), T0);
         validation.onClientEvent(new ClientEvent.PairSuccess("221771234567:7@s.whatsapp.net", PHONE, "android"), T0);
 
@@ -138,7 +138,7 @@ class NumberValidationTest {
 
     @Test
     void aFailedConnectionIsRetriedWithBackOffUntilTheAttemptsRunOut() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
 
         assertThat(validation.onClientEvent(new ClientEvent.ConnectFailed("refused"), T0))
                 .containsExactly(new Effect.ScheduleReconnect(Duration.ofSeconds(2), 1));
