@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.qr.QrCodeRenderer;
-import dev.waworker.session.EventSink;
+import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionManager;
 import dev.waworker.session.SessionMetrics;
@@ -60,10 +60,10 @@ public class SessionConfiguration {
     }
 
     @Bean
-    SessionManager sessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrCodeRenderer, EventSink events,
+    SessionManager sessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrCodeRenderer, ValidationJournal journal,
                                   SessionSettings settings, Clock clock, ScheduledExecutorTimers timers,
                                   MeterRegistry meters, ExecutorService sessionLaneExecutor) {
-        return new SessionManager(whatsApp, qrCodeRenderer, events, settings, clock, timers,
+        return new SessionManager(whatsApp, qrCodeRenderer, journal, settings, clock, timers,
                 new SessionMetrics(meters), sessionLaneExecutor);
     }
 }

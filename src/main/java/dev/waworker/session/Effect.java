@@ -45,8 +45,14 @@ sealed interface Effect {
      * Open a new client for the command's number and start a session on it.
      *
      * @param waitingSince when the user started waiting, for a validation that goes on under a new session
+     * @param resumed      the record of a validation taken up again after a restart: its budget goes on
      */
-    record Start(SessionCommand command, Optional<Instant> waitingSince) implements Effect {
+    record Start(SessionCommand command, Optional<Instant> waitingSince, Optional<ValidationRecord> resumed)
+            implements Effect {
+
+        Start(SessionCommand command, Optional<Instant> waitingSince) {
+            this(command, waitingSince, Optional.empty());
+        }
     }
 
     /** Delete the number's stored device (it has no live session); publish {@code ifForgotten} if there was one. */
@@ -59,9 +65,10 @@ sealed interface Effect {
 
     /**
      * Publish what the user is shown (rendering a QR as a PNG); {@code fresh} when it is newly shown rather than
-     * announced again.
+     * announced again. Once the broker confirmed it, {@link NumberValidation#onShownDelivered} is told, with
+     * {@code token}.
      */
-    record Announce(Shown shown, EventHeader header, boolean fresh) implements Effect {
+    record Announce(Shown shown, EventHeader header, boolean fresh, long token) implements Effect {
     }
 
     /** Fire {@link NumberValidation#onShownExpired} with {@code token} at {@code at}. */

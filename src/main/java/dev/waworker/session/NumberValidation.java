@@ -25,6 +25,11 @@ import dev.waworker.whatsapp.PairingCode;
  * QR. When it expires with {@code attempt == maxQrRetries}, the session is dropped and {@code QR_RETRIES_EXHAUSTED}
  * is published. A scan or a {@code regenerate_qr} resets the counter. A session pairing by code follows the same
  * rule with pairing codes in place of QRs (one per connection): only the words differ, see {@link PairingDisplay}.
+ *
+ * <p>Time nobody saw: a QR whose {@code qr_generated} the broker had not confirmed when it expired (the broker was
+ * away) was never shown to anyone, so it spends no attempt. It is replaced silently: no {@code qr_regenerating},
+ * {@code attempt} unchanged, {@code qrIndex} going on. With a healthy broker the confirm comes within milliseconds
+ * and the rule above is exactly the seed's.
  */
 final class NumberValidation {
 
@@ -68,6 +73,8 @@ final class NumberValidation {
     private Shown shown;
     /** Identifies the pending expiry of {@link #shown}; a timer whose token is stale fires for one replaced. */
     private long shownToken;
+    /** Whether the broker confirmed the event announcing {@link #shown}: only then has the backend seen it. */
+    private boolean shownDelivered;
 
     /** Connection attempts that failed in a row. */
     private int connectFailures;
@@ -116,6 +123,12 @@ final class NumberValidation {
         return new SessionView(numberId, sessionId, state, attempt, qrIndex);
     }
 
+    /** What is kept of it in the worker's database. */
+    ValidationRecord record() {
+        return new ValidationRecord(numberId, phoneNumber, pairingMethod, correlationId, state, attempt, qrIndex,
+                Optional.ofNullable(validationStartedAt));
+    }
+
     // ---- commands for a number without a live session -------------------------------------------------------
 
     /** A command that found no live session for its number. */
@@ -134,13 +147,46 @@ final class NumberValidation {
         };
     }
 
-    /** The client was opened: a stored device reconnects, any other number starts a validation. */
-    List<Effect> onClientOpened(boolean paired, Optional<Instant> waitingSince, Instant now) {
+    /**
+     * A session that was live when the worker stopped or crashed (its record), for a number whose device is not in
+     * the store: a validation in progress goes on under a new session (a new connection and QR, the same budget,
+     * {@code qrIndex} going on); a session that was connected cannot, and the backend is told to start over.
+     */
+    static List<Effect> onRestart(ValidationRecord record, Instant now) {
+        SessionCommand command = new SessionCommand(SessionCommand.Type.CREATE, record.numberId(),
+                record.phoneNumber(), record.pairingMethod(), record.correlationId());
+        return switch (record.state()) {
+            case PAIRING, LINKING -> {
+                log.info("Resuming the validation of {} after a restart: {} attempt(s) used, {} QR(s) shown",
+                        record.sessionId(), record.attempt(), record.qrIndex());
+                yield List.of(new Effect.Start(command, record.startedAt(), Optional.of(record)));
+            }
+            case CONNECTING, CONNECTED -> {
+                log.warn("Session {} was connected before the restart, but its device is no longer stored",
+                        record.sessionId());
+                yield List.of(new Effect.Publish(new WorkerEvent.Error(new EventHeader(record.numberId(),
+                        record.sessionId(), now, record.correlationId()), ErrorCode.SESSION_LOST,
+                        "The worker restarted and no longer has the linked device of this number (it was logged"
+                                + " out or its store was lost). Please request a new validation.")));
+            }
+        };
+    }
+
+    /**
+     * The client was opened: a stored device reconnects, any other number starts a validation (or takes up the
+     * one of {@code resumed}, on its budget).
+     */
+    List<Effect> onClientOpened(boolean paired, Optional<Instant> waitingSince, Optional<ValidationRecord> resumed,
+            Instant now) {
         linked = paired;
         if (paired) {
             state = SessionState.CONNECTING;
         } else {
             resetValidation(now);
+            resumed.ifPresent(record -> {
+                attempt = record.attempt();
+                qrIndex = record.qrIndex();
+            });
         }
         waitingSince.ifPresent(since -> validationStartedAt = since);
         return List.of(Effect.CONNECT);
@@ -190,7 +236,7 @@ final class NumberValidation {
                 }
                 if (shown != null) {
                     log.info("Session {} is already pairing: sending its current {} again", sessionId, noun);
-                    return List.of(new Effect.Announce(shown, header(now), false));
+                    return List.of(new Effect.Announce(shown, header(now), false, shownToken));
                 }
                 log.info("Session {} is already pairing: its {} follows", sessionId, noun);
             }
@@ -429,9 +475,19 @@ final class NumberValidation {
 
     private List<Effect> show(Shown next, Instant now) {
         shown = next;
+        shownDelivered = false;
+        long token = ++shownToken;
         log.info("{} generated for {}", display().title(), sessionId);
-        return List.of(new Effect.Announce(next, header(now), true),
-                new Effect.ScheduleExpiry(next.expiresAt(), ++shownToken));
+        return List.of(new Effect.Announce(next, header(now), true, token),
+                new Effect.ScheduleExpiry(next.expiresAt(), token));
+    }
+
+    /** The broker confirmed the event announcing the QR (or code) of {@code token}: the backend has it. */
+    List<Effect> onShownDelivered(long token) {
+        if (token == shownToken) {
+            shownDelivered = true;
+        }
+        return List.of();
     }
 
     /** The retry rule, the same whether a QR or a pairing code expired unused. */
@@ -441,6 +497,15 @@ final class NumberValidation {
         }
         shown = null;
         PairingDisplay display = display();
+        if (!shownDelivered) {
+            log.warn("{} of {} expired before the backend could see it (its event is not confirmed yet): replacing it"
+                    + " without spending an attempt ({}/{} used)", display.capitalizedNoun(), sessionId, attempt,
+                    settings.maxQrRetries());
+            List<Effect> effects = new ArrayList<>();
+            effects.add(new Effect.CountRegeneration(RegenerationTrigger.UNSEEN));
+            effects.addAll(showNext(now));
+            return effects;
+        }
         int max = settings.maxQrRetries();
         if (attempt < max) {
             attempt++;

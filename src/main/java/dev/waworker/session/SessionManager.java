@@ -3,12 +3,15 @@ package dev.waworker.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +30,11 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * all on the number's own serial lane, so that one number's steps never overlap and never wait for another
  * number's.
  *
- * <p>Events of one number reach the sink in the order they were produced: each waits for the confirm of the one
- * before, so that the backend never sees a QR after the {@code connected} that made it obsolete.
+ * <p>Nothing a step does is seen outside before it is recorded: at the end of each lane step, the session's record
+ * (or its removal) and the events the step produced are written to the {@link ValidationJournal} at once, and a
+ * command's future completes (so that the command is acknowledged) only after that. The journal delivers the
+ * events in order per number, so that the backend never sees a QR after the {@code connected} that made it
+ * obsolete.
  */
 public final class SessionManager implements SessionCommandHandler {
 
@@ -36,30 +42,35 @@ public final class SessionManager implements SessionCommandHandler {
 
     private final WhatsAppClientFactory whatsApp;
     private final QrCodeRenderer qrRenderer;
-    private final EventSink sink;
+    private final ValidationJournal journal;
     private final SessionSettings settings;
     private final Clock clock;
     private final Timers timers;
     private final SessionMetrics metrics;
     private final SerialLanes lanes;
-    private final SerialLanes publications;
     private final ConcurrentHashMap<Long, LiveSession> sessions = new ConcurrentHashMap<>();
+    /**
+     * The events the running step of each number produced, written with its record when the step ends. Only the
+     * number's lane touches its list.
+     */
+    private final ConcurrentHashMap<Long, List<Owed>> owed = new ConcurrentHashMap<>();
+
+    /** An event a step produced, and what to do once the broker confirmed it. */
+    private record Owed(WorkerEvent event, Runnable onConfirmed) {
+    }
 
     /** @param laneExecutor runs the numbers' lanes */
-    public SessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrRenderer, EventSink sink,
+    public SessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrRenderer, ValidationJournal journal,
                           SessionSettings settings, Clock clock, Timers timers, SessionMetrics metrics,
                           Executor laneExecutor) {
         this.whatsApp = whatsApp;
         this.qrRenderer = qrRenderer;
-        this.sink = sink;
+        this.journal = journal;
         this.settings = settings;
         this.clock = clock;
         this.timers = timers;
         this.metrics = metrics;
         this.lanes = new SerialLanes(laneExecutor);
-        // A number's next event goes to the sink from whichever thread settled the previous one: the sink hands
-        // it over without blocking (EventSink's contract), so no thread of its own is needed for that.
-        this.publications = new SerialLanes(Runnable::run);
         metrics.watchSessions(this::countInState);
     }
 
@@ -100,6 +111,12 @@ public final class SessionManager implements SessionCommandHandler {
         }
     }
 
+    private void onShownDelivered(LiveSession session, long token) {
+        if (sessions.get(session.validation.numberId()) == session) {
+            carry(session, session.validation.onShownDelivered(token));
+        }
+    }
+
     private void onReconnectDue(LiveSession session, long token) {
         if (sessions.get(session.validation.numberId()) == session) {
             session.reconnectTimer = null;
@@ -118,10 +135,10 @@ public final class SessionManager implements SessionCommandHandler {
                 case Effect.RequestPairingCode ignored -> requestPairingCode(session);
                 case Effect.CancelTimers ignored -> session.cancelTimers();
                 case Effect.End end -> end(session, end.logOut());
-                case Effect.Start start -> start(start.command(), start.waitingSince());
+                case Effect.Start start -> start(start.command(), start.waitingSince(), start.resumed());
                 case Effect.Forget forget -> forget(forget);
                 case Effect.Publish publish -> publish(publish.event());
-                case Effect.Announce announce -> announce(announce);
+                case Effect.Announce announce -> announce(session, announce);
                 case Effect.ScheduleExpiry expiry -> session.shownExpiry = timers.schedule(
                         Duration.between(clock.instant(), expiry.at()),
                         () -> onLane(origin(session, LaneStep.TIMER), () -> onShownExpired(session, expiry.token())));
@@ -137,14 +154,14 @@ public final class SessionManager implements SessionCommandHandler {
     }
 
     /** Opens a client and connects it: a stored device reconnects, any other number starts a validation. */
-    private void start(SessionCommand command, Optional<Instant> waitingSince) {
+    private void start(SessionCommand command, Optional<Instant> waitingSince, Optional<ValidationRecord> resumed) {
         LiveSession session = new LiveSession(new NumberValidation(command, settings));
         log.info("Creating new WhatsApp session: {}", command.sessionId());
         try {
             session.client = whatsApp.open(new ClientSpec(command.numberId(), command.phoneNumber()),
                     event -> onLane(origin(session, LaneStep.CLIENT_EVENT), () -> onClientEvent(session, event)));
             sessions.put(command.numberId(), session);
-            carry(session, session.validation.onClientOpened(session.client.isPaired(), waitingSince,
+            carry(session, session.validation.onClientOpened(session.client.isPaired(), waitingSince, resumed,
                     clock.instant()));
         } catch (RuntimeException failure) {
             // Nothing half-open may stay behind; the failure is the step's (see onStepFailure).
@@ -201,7 +218,7 @@ public final class SessionManager implements SessionCommandHandler {
     }
 
     /** Publishes what the user is shown; a QR is rendered here, its payload logged at DEBUG only. */
-    private void announce(Effect.Announce announce) {
+    private void announce(LiveSession session, Effect.Announce announce) {
         EventHeader header = announce.header();
         WorkerEvent event = switch (announce.shown()) {
             case Shown.Qr qr -> {
@@ -220,28 +237,45 @@ public final class SessionManager implements SessionCommandHandler {
             }
         };
         String title = PairingDisplay.showing(announce.shown()).title();
-        publish(event).thenAccept(delivered -> {
-            if (delivered) {
-                log.info("{} sent to backend for number {}", title, header.numberId());
-            }
+        owe(event, () -> {
+            log.info("{} sent to backend for number {}", title, header.numberId());
+            onLane(origin(session, LaneStep.DELIVERY), () -> onShownDelivered(session, announce.token()));
         });
     }
 
+    private void publish(WorkerEvent event) {
+        owe(event, () -> { });
+    }
+
+    /** Keeps the event for the end of the step, when it is written to the journal with the session's record. */
+    private void owe(WorkerEvent event, Runnable onConfirmed) {
+        owed.computeIfAbsent(event.header().numberId(), number -> new ArrayList<>()).add(new Owed(event, onConfirmed));
+    }
+
     /**
-     * Queues the event behind the number's previous ones.
-     *
-     * @return completes with whether the sink confirmed it; a failure is logged here (the sink already retried)
+     * Writes what the step left behind: the session's record (none when it ended) and the events it owes. Some
+     * steps leave the record alone (see {@link LaneStep#changesRecord()}) and write only their events, if any.
      */
-    private CompletableFuture<Boolean> publish(WorkerEvent event) {
-        return publications.submit(event.header().numberId(), () -> sink.publish(event))
-                .handle((ignored, failure) -> {
-                    if (failure == null) {
-                        return true;
-                    }
-                    log.error("Could not deliver {} of {} to the backend: {}", event.action(),
-                            event.header().sessionId(), failure.getMessage());
-                    return false;
-                });
+    private void record(StepOrigin origin) {
+        List<Owed> events = owed.remove(origin.numberId());
+        List<Owed> toWrite = events == null ? List.of() : events;
+        StepRecord.Change change;
+        if (!origin.step().changesRecord()) {
+            if (toWrite.isEmpty()) {
+                return;
+            }
+            change = new StepRecord.Change.Keep();
+        } else {
+            LiveSession session = sessions.get(origin.numberId());
+            change = session == null ? new StepRecord.Change.Delete()
+                    : new StepRecord.Change.Save(session.validation.record());
+        }
+        List<CompletionStage<Void>> confirms = journal.write(new StepRecord(origin.numberId(), change,
+                toWrite.stream().map(Owed::event).toList()));
+        for (int i = 0; i < confirms.size(); i++) {
+            Runnable onConfirmed = toWrite.get(i).onConfirmed();
+            confirms.get(i).thenRun(onConfirmed);
+        }
     }
 
     // ---- failures of lane steps ------------------------------------------------------------------------------
@@ -265,8 +299,10 @@ public final class SessionManager implements SessionCommandHandler {
         CompletableFuture<Void> done = lanes.run(origin.numberId(), () -> {
             try {
                 step.run();
+                record(origin);
             } catch (RuntimeException failure) {
                 onStepFailure(origin, failure);
+                record(origin);
             }
         });
         done.whenComplete((ignored, refused) -> {
@@ -315,14 +351,36 @@ public final class SessionManager implements SessionCommandHandler {
 
     /** Reconnects the devices kept in the store, e.g. after a restart; each publishes {@code connected}. */
     public void restoreStoredSessions() {
+        restore(List.of());
+    }
+
+    /**
+     * Takes up what was going on before a restart: each device kept in the store reconnects (and publishes
+     * {@code connected}); each other session of {@code wereLive} (the records left by the last run) goes on or
+     * ends with an error, see {@link NumberValidation#onRestart}. No number is left without a live QR or a final
+     * event.
+     */
+    public void restore(List<ValidationRecord> wereLive) {
         List<StoredDevice> devices = whatsApp.storedDevices();
-        log.info("Restoring {} stored WhatsApp session(s)", devices.size());
+        Set<Long> linked = devices.stream().map(StoredDevice::numberId).collect(Collectors.toSet());
+        log.info("Restoring {} stored WhatsApp session(s) and {} other session(s) live before the restart",
+                devices.size(), wereLive.stream().filter(record -> !linked.contains(record.numberId())).count());
+        for (ValidationRecord record : wereLive) {
+            if (!linked.contains(record.numberId())) {
+                onLane(new StepOrigin(LaneStep.RESTORE, record.numberId(), record.sessionId(),
+                        record.correlationId()), () -> {
+                    if (!sessions.containsKey(record.numberId())) {
+                        carry(null, NumberValidation.onRestart(record, clock.instant()));
+                    }
+                });
+            }
+        }
         for (StoredDevice device : devices) {
             SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, device.numberId(),
                     device.phoneNumber(), PairingMethod.QR, Optional.empty());
             onLane(new StepOrigin(LaneStep.RESTORE, device.numberId(), restore.sessionId(), Optional.empty()), () -> {
                 if (!sessions.containsKey(device.numberId())) {
-                    start(restore, Optional.empty());
+                    start(restore, Optional.empty(), Optional.empty());
                 }
             });
         }
@@ -330,7 +388,7 @@ public final class SessionManager implements SessionCommandHandler {
 
     /**
      * Lets queued steps finish, then releases every client (credentials stay, so linked sessions come back on the
-     * next start) and waits for the last events to be handed over.
+     * next start; records stay, so validations are taken up again).
      *
      * @return whether everything finished within the timeout
      */
@@ -341,7 +399,6 @@ public final class SessionManager implements SessionCommandHandler {
             onLane(origin(session, LaneStep.SHUTDOWN), () -> carry(session, session.validation.onShutdown()));
         }
         finished &= lanes.awaitIdle(remaining(deadline));
-        finished &= publications.awaitIdle(remaining(deadline));
         return finished;
     }
 

@@ -17,9 +17,12 @@ public final class SessionMetrics {
         TEMPORARY_BAN, PASSKEY_REQUIRED, CLOSED, SUPERSEDED, INTERNAL_ERROR
     }
 
-    /** What caused a new QR (or pairing code) to replace the shown one. */
+    /**
+     * What caused a new QR (or pairing code) to replace the shown one. {@code UNSEEN}: it expired before the broker
+     * took its event, so the backend never saw it; it is replaced without spending an attempt.
+     */
     public enum RegenerationTrigger {
-        EXPIRY, MANUAL
+        EXPIRY, MANUAL, UNSEEN
     }
 
     private final MeterRegistry registry;

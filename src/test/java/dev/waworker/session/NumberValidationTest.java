@@ -48,35 +48,39 @@ class NumberValidationTest {
 
     @Test
     void anUnpairedClientConnectsAndShowsTheFirstRefForItsLifetime() {
-        assertThat(validation.onClientOpened(false, Optional.empty(), T0)).containsExactly(Effect.CONNECT);
+        assertThat(validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0)).containsExactly(Effect.CONNECT);
 
         List<Effect> shown = validation.onClientEvent(refs(2), T0.plusSeconds(1));
 
         Shown.Qr qr = new Shown.Qr("ref-1", T0.plusSeconds(21), 1);
-        assertThat(shown).containsExactly(new Effect.Announce(qr, header(T0.plusSeconds(1)), true),
+        assertThat(shown).containsExactly(new Effect.Announce(qr, header(T0.plusSeconds(1)), true, 1),
                 new Effect.ScheduleExpiry(T0.plusSeconds(21), 1));
         assertThat(validation.view()).isEqualTo(new SessionView(6, "session_6_" + PHONE, SessionState.PAIRING, 0, 1));
     }
 
     @Test
     void eachExpiryAnnouncesTheAttemptThenTheNextQrAndTheLastOneGivesUp() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
         validation.onClientEvent(refs(2), T0);
+        validation.onShownDelivered(1);
 
         Instant first = T0.plusSeconds(20);
         assertThat(validation.onShownExpired(1, first)).containsExactly(
                 new Effect.CountRegeneration(RegenerationTrigger.EXPIRY),
                 new Effect.Publish(new WorkerEvent.QrRegenerating(header(first), 1, 3,
                         "QR code expired. Generating new QR code (attempt 1/3)")),
-                new Effect.Announce(new Shown.Qr("ref-2", first.plus(TTL), 2), header(first), true),
+                new Effect.Announce(new Shown.Qr("ref-2", first.plus(TTL), 2), header(first), true, 2),
                 new Effect.ScheduleExpiry(first.plus(TTL), 2));
         assertThat(validation.onShownExpired(1, first)).as("a stale timer does nothing").isEmpty();
 
         Instant second = first.plus(TTL);
+        validation.onShownDelivered(2);
         assertThat(validation.onShownExpired(2, second)).as("the connection's refs ran out: a new connection")
                 .endsWith(Effect.DISCONNECT, Effect.CONNECT);
         validation.onClientEvent(refs(6), second);
+        validation.onShownDelivered(3);
         validation.onShownExpired(3, second.plus(TTL));
+        validation.onShownDelivered(4);
 
         Instant last = second.plus(TTL).plus(TTL);
         assertThat(validation.onShownExpired(4, last)).containsExactly(
@@ -91,20 +95,20 @@ class NumberValidationTest {
     @Test
     void pairingByCodeAsksWhatsAppThenShowsTheCodeFromItsAnswer() {
         NumberValidation byCode = new NumberValidation(create(PairingMethod.CODE), SETTINGS);
-        byCode.onClientOpened(false, Optional.empty(), T0);
+        byCode.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
 
         assertThat(byCode.onClientEvent(refs(6), T0)).containsExactly(Effect.REQUEST_PAIRING_CODE);
 
         Instant answered = T0.plusSeconds(2);
         Shown.Code code = new Shown.Code("ABCD-EFGH", answered.plusSeconds(160));
         assertThat(byCode.onPairingCode(new PairingCode("ABCD-EFGH", Duration.ofSeconds(160)), answered))
-                .containsExactly(new Effect.Announce(code, header(answered), true),
+                .containsExactly(new Effect.Announce(code, header(answered), true, 1),
                         new Effect.ScheduleExpiry(code.expiresAt(), 1));
     }
 
     @Test
     void aScanByAnotherAccountLogsItOutAndReportsTheMismatch() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
         validation.onClientEvent(refs(6), T0);
 
         List<Effect> effects = validation.onClientEvent(
@@ -118,7 +122,7 @@ class NumberValidationTest {
 
     @Test
     void theConnectionMeasuresTheValidationFromItsStart() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
         validation.onClientEvent(refs(6), T0);
         validation.onClientEvent(new ClientEvent.PairSuccess("221771234567:7@s.whatsapp.net", PHONE, "android"), T0);
 
@@ -134,7 +138,7 @@ class NumberValidationTest {
 
     @Test
     void aFailedConnectionIsRetriedWithBackOffUntilTheAttemptsRunOut() {
-        validation.onClientOpened(false, Optional.empty(), T0);
+        validation.onClientOpened(false, Optional.empty(), Optional.empty(), T0);
 
         assertThat(validation.onClientEvent(new ClientEvent.ConnectFailed("refused"), T0))
                 .containsExactly(new Effect.ScheduleReconnect(Duration.ofSeconds(2), 1));
