@@ -4,6 +4,9 @@
 
 WAW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
+# ensure_postgresql, for the tests and benchmarks that run several workers on one database.
+source "$WAW_ROOT/scripts/lib/postgresql.sh"
+
 say() { printf '\033[1m[whatsapp-worker]\033[0m %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 

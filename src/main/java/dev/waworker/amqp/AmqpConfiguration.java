@@ -9,10 +9,12 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.waworker.config.WorkerProperties;
+import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.session.SessionCommandHandler;
 import dev.waworker.session.SessionManager;
 import dev.waworker.store.EventEncoder;
@@ -70,9 +72,13 @@ class AmqpConfiguration {
     /** The listener's own answers (refused or unknown-worker commands) go through the outbox like all events. */
     @Bean
     CommandListener commandListener(SessionCommandHandler handler, JdbcOutbox events, ConfirmedSender sender,
-            RabbitOperations rabbit, WorkerProperties worker, MeterRegistry meters, Clock clock) {
-        return new CommandListener(handler, events, sender, new WorkerQueueDirectory(rabbit, clock), worker,
-                new CommandMetrics(meters), clock);
+            RabbitOperations rabbit, WorkerProperties worker, MeterRegistry meters, Clock clock,
+            ObjectProvider<NumberOwnership> ownership) {
+        // Several workers on a shared database route by the numbers' owners; one alone by the named worker only.
+        NumberOwnership shared = ownership.getIfAvailable();
+        CommandRouter router = shared != null ? new LeaseRouter(shared)
+                : new QueueRouter(new WorkerQueueDirectory(rabbit, clock), worker);
+        return new CommandListener(handler, events, sender, router, worker, new CommandMetrics(meters), clock);
     }
 
     @Bean

@@ -36,11 +36,12 @@ import io.micrometer.core.instrument.Timer;
  * acknowledgements) and settles each one exactly once:
  *
  * <ul>
- *   <li>a valid command for this worker (or for any worker) goes to the {@link SessionCommandHandler}, which
+ *   <li>a valid command the {@link CommandRouter} keeps here goes to the {@link SessionCommandHandler}, which
  *       queues it on its number's lane; the message is acknowledged when the handler is done with it. The
  *       listener itself never waits for the session layer, so commands keep the order they had on the queue;</li>
- *   <li>a valid command naming another worker is forwarded unchanged to that worker's queue, or answered with
- *       an {@code UNKNOWN_WORKER} error event when that queue does not exist;</li>
+ *   <li>a valid command the router sends to another worker (the number's owner, or the worker the backend named)
+ *       is forwarded unchanged to that worker's queue, or answered with an {@code UNKNOWN_WORKER} error event
+ *       when that worker does not exist;</li>
  *   <li>{@code worker_status} is acknowledged and dropped;</li>
  *   <li>anything else is copied to the dead-letter queue with the reason, then acknowledged, and answered with
  *       an {@code INVALID_COMMAND} error event when its number could be read.</li>
@@ -62,8 +63,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     private final SessionCommandHandler handler;
     private final EventSink events;
     private final QueueSender sender;
-    private final WorkerQueueDirectory workerQueues;
-    private final WorkerProperties worker;
+    private final CommandRouter router;
     private final CommandMetrics metrics;
     private final Clock clock;
     // Forwarding and the follow-up of finished commands run here rather than on the threads that complete the
@@ -74,13 +74,15 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     private final InFlight taken = new InFlight();
     private volatile boolean accepting = true;
 
-    CommandListener(SessionCommandHandler handler, EventSink events, QueueSender sender,
-            WorkerQueueDirectory workerQueues, WorkerProperties worker, CommandMetrics metrics, Clock clock) {
+    private final String deadLetterQueue;
+
+    CommandListener(SessionCommandHandler handler, EventSink events, QueueSender sender, CommandRouter router,
+            WorkerProperties worker, CommandMetrics metrics, Clock clock) {
         this.handler = handler;
         this.events = events;
         this.sender = sender;
-        this.workerQueues = workerQueues;
-        this.worker = worker;
+        this.router = router;
+        this.deadLetterQueue = worker.amqp().deadLetterQueue();
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -145,11 +147,21 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     private void route(ParsedCommand parsed, Message message, Delivery delivery, Timer.Sample started) {
         SessionCommand command = parsed.command().withCorrelationId(correlationId(message.getMessageProperties()));
         String action = CommandMetrics.action(command.type());
-        Optional<String> otherWorker = parsed.workerId().filter(id -> !id.equals(worker.id()));
-        if (otherWorker.isPresent()) {
-            forward(otherWorker.get(), command, message, delivery, started);
-            return;
+        switch (router.route(command.numberId(), parsed.workerId())) {
+            case CommandRouter.Route.Here ignored -> handle(command, action, message, delivery, started);
+            case CommandRouter.Route.Forward forward -> forward(forward, command, message, delivery, started);
+            case CommandRouter.Route.UnknownWorker unknown -> {
+                log.warn("{} for number {}: {}", action, command.numberId(), unknown.reason());
+                delivery.ack();
+                events.publish(error(command.numberId(), command.phoneNumber(), command.correlationId(),
+                        ErrorCode.UNKNOWN_WORKER, unknown.reason()));
+                metrics.record(started, action, Outcome.UNKNOWN_WORKER);
+            }
         }
+    }
+
+    private void handle(SessionCommand command, String action, Message message, Delivery delivery,
+            Timer.Sample started) {
         CompletionStage<Void> done;
         try {
             done = handler.handle(command);
@@ -167,19 +179,10 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         }, settling);
     }
 
-    private void forward(String workerId, SessionCommand command, Message message, Delivery delivery,
-            Timer.Sample started) {
+    private void forward(CommandRouter.Route.Forward route, SessionCommand command, Message message,
+            Delivery delivery, Timer.Sample started) {
         String action = CommandMetrics.action(command.type());
-        String queue = worker.amqp().workerQueue(workerId);
-        if (!workerQueues.exists(queue)) {
-            log.warn("{} for number {} names worker '{}', which has no queue {}", action, command.numberId(),
-                    workerId, queue);
-            delivery.ack();
-            events.publish(error(command.numberId(), command.phoneNumber(), command.correlationId(),
-                    ErrorCode.UNKNOWN_WORKER, "Unknown worker '" + workerId + "': queue " + queue + " does not exist"));
-            metrics.record(started, action, Outcome.UNKNOWN_WORKER);
-            return;
-        }
+        String queue = route.queue();
         // One forward at a time per number, each confirmed before the next: a number's commands reach the other
         // worker in the order we received them (publishes on different channels could overtake each other).
         forwardsByNumber.submit(command.numberId(), () -> sender.send(queue, MessageCopies.asPublished(message)))
@@ -215,7 +218,6 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     }
 
     private CompletableFuture<Settlement> deadLetter(Message message, Delivery delivery, String error) {
-        String deadLetterQueue = worker.amqp().deadLetterQueue();
         return sender.send(deadLetterQueue, MessageCopies.deadLetter(message, error, delivery.queue()))
                 .handleAsync((ignored, failure) -> {
                     if (failure == null) {

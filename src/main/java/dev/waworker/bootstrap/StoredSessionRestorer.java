@@ -1,29 +1,49 @@
 package dev.waworker.bootstrap;
 
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.session.SessionManager;
 import dev.waworker.store.JdbcOutbox;
 
 /**
  * Once everything is up (the broker included), linked devices from earlier runs reconnect, and the validations that
- * were in progress when the worker stopped or crashed are taken up again.
+ * were in progress when the worker stopped or crashed are taken up again. With several workers on one database,
+ * only what this worker can claim; the rest of the linked devices come back through the periodic take-over.
  */
 @Component
 class StoredSessionRestorer {
 
     private final SessionManager sessions;
     private final JdbcOutbox records;
+    private final ObjectProvider<NumberOwnership> ownership;
+    private final ObjectProvider<ScheduledExecutorService> leaseTicks;
+    private final ObjectProvider<ScheduledExecutorService> fenceChecks;
 
-    StoredSessionRestorer(SessionManager sessions, JdbcOutbox records) {
+    StoredSessionRestorer(SessionManager sessions, JdbcOutbox records, ObjectProvider<NumberOwnership> ownership,
+            @Qualifier("leaseTicks") ObjectProvider<ScheduledExecutorService> leaseTicks,
+            @Qualifier("fenceChecks") ObjectProvider<ScheduledExecutorService> fenceChecks) {
         this.sessions = sessions;
         this.records = records;
+        this.ownership = ownership;
+        this.leaseTicks = leaseTicks;
+        this.fenceChecks = fenceChecks;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void restore() {
-        sessions.restore(records.validations());
+        NumberOwnership shared = ownership.getIfAvailable();
+        if (shared == null) {
+            sessions.restore(records.validations());
+            return;
+        }
+        shared.start(records.validations());
+        shared.schedule(leaseTicks.getObject(), fenceChecks.getObject());
     }
 }

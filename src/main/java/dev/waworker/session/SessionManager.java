@@ -361,7 +361,14 @@ public final class SessionManager implements SessionCommandHandler {
      * event.
      */
     public void restore(List<ValidationRecord> wereLive) {
-        List<StoredDevice> devices = whatsApp.storedDevices();
+        restore(wereLive, whatsApp.storedDevices());
+    }
+
+    /**
+     * {@link #restore(List)} of these records and devices only: with several workers on one store, each takes up
+     * the numbers it could claim.
+     */
+    public void restore(List<ValidationRecord> wereLive, List<StoredDevice> devices) {
         Set<Long> linked = devices.stream().map(StoredDevice::numberId).collect(Collectors.toSet());
         log.info("Restoring {} stored WhatsApp session(s) and {} other session(s) live before the restart",
                 devices.size(), wereLive.stream().filter(record -> !linked.contains(record.numberId())).count());
@@ -375,15 +382,43 @@ public final class SessionManager implements SessionCommandHandler {
                 });
             }
         }
-        for (StoredDevice device : devices) {
-            SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, device.numberId(),
-                    device.phoneNumber(), PairingMethod.QR, Optional.empty());
-            onLane(new StepOrigin(LaneStep.RESTORE, device.numberId(), restore.sessionId(), Optional.empty()), () -> {
-                if (!sessions.containsKey(device.numberId())) {
-                    start(restore, Optional.empty(), Optional.empty());
-                }
-            });
+        devices.forEach(this::reconnect);
+    }
+
+    /**
+     * Reconnects a linked device from the store unless its number has a session here already; it publishes
+     * {@code connected}. How a worker takes over the numbers of one that died.
+     */
+    public void reconnect(StoredDevice device) {
+        SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, device.numberId(),
+                device.phoneNumber(), PairingMethod.QR, Optional.empty());
+        onLane(new StepOrigin(LaneStep.RESTORE, device.numberId(), restore.sessionId(), Optional.empty()), () -> {
+            if (!sessions.containsKey(device.numberId())) {
+                start(restore, Optional.empty(), Optional.empty());
+            }
+        });
+    }
+
+    /**
+     * Drops the number's session as a stop does: its client disconnects, its credentials and record stay. For a
+     * worker that no longer owns the number (fencing), so that two workers are never connected for it at once.
+     */
+    public CompletableFuture<Void> release(long numberId) {
+        LiveSession session = sessions.get(numberId);
+        if (session == null) {
+            return CompletableFuture.completedFuture(null);
         }
+        return onLane(origin(session, LaneStep.SHUTDOWN), () -> {
+            if (sessions.get(numberId) == session) {
+                log.info("Releasing the session of {}: this worker no longer owns it", session.validation.sessionId());
+                carry(session, session.validation.onShutdown());
+            }
+        });
+    }
+
+    /** The numbers that have a session on this worker now. */
+    public Set<Long> liveNumbers() {
+        return Set.copyOf(sessions.keySet());
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,6 +50,15 @@ public class StoreConfiguration {
         config.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
         config.setMaximumPoolSize(1);
         return new HikariDataSource(config);
+    }
+
+    /** Only with PostgreSQL: the embedded SQLite file is one worker's alone. */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnSharedDatabase
+    SharedDatabase sharedDatabase(JdbcClient jdbc, DataSourceProperties dataSource) {
+        return new SharedDatabase(jdbc, SharedDatabase.goDsn(dataSource.getUrl(), dataSource.getUsername(),
+                dataSource.getPassword()));
     }
 
     @Bean

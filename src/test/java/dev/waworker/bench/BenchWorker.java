@@ -21,7 +21,7 @@ import com.rabbitmq.client.Channel;
  * The packaged worker as its own process for a load harness: a run name of its own for its queues and data
  * directory, started with the harness's JDK, waited for until healthy, measured from {@code /proc}, stopped.
  */
-final class BenchWorker implements AutoCloseable {
+public final class BenchWorker implements AutoCloseable {
 
     final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     final String commandQueue = run + ".session.update";
@@ -72,7 +72,7 @@ final class BenchWorker implements AutoCloseable {
     }
 
     /** The value below which {@code percent} % of the sorted samples lie (nearest rank). */
-    static double percentile(double[] sorted, int percent) {
+    public static double percentile(double[] sorted, int percent) {
         int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
     }

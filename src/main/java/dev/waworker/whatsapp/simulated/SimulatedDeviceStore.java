@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Not thread-safe: {@link SimulatedWhatsApp} calls it under its own lock.
  */
-final class SimulatedDeviceStore {
+final class SimulatedDeviceStore implements DeviceStore {
 
     static final String FILE_NAME = "simulator-devices.json";
 
@@ -66,23 +66,25 @@ final class SimulatedDeviceStore {
         return file;
     }
 
-    Optional<StoredDevice> find(long numberId) {
+    @Override
+    public Optional<StoredDevice> find(long numberId) {
         return Optional.ofNullable(devicesByNumberId.get(numberId));
     }
 
-    List<StoredDevice> all() {
+    @Override
+    public List<StoredDevice> all() {
         return List.copyOf(devicesByNumberId.values());
     }
 
-    /** Stores the device of its number, replacing the number's previous one. */
-    void put(StoredDevice device) {
+    @Override
+    public void put(StoredDevice device) {
         Map<Long, StoredDevice> updated = new TreeMap<>(devicesByNumberId);
         updated.put(device.numberId(), device);
         replaceWith(updated);
     }
 
-    /** @return the device that was removed */
-    Optional<StoredDevice> remove(long numberId) {
+    @Override
+    public Optional<StoredDevice> remove(long numberId) {
         Optional<StoredDevice> removed = find(numberId);
         if (removed.isPresent()) {
             Map<Long, StoredDevice> updated = new TreeMap<>(devicesByNumberId);

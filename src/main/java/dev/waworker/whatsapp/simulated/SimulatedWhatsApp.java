@@ -42,7 +42,7 @@ public final class SimulatedWhatsApp {
 
     private static final String USER_SERVER = "@s.whatsapp.net";
 
-    private final SimulatedDeviceStore store;
+    private final DeviceStore store;
     private final WhatsAppProperties.Simulator settings;
     private final Clock clock;
     private final Executor eventThread;
@@ -69,7 +69,7 @@ public final class SimulatedWhatsApp {
         }
     }
 
-    private SimulatedWhatsApp(SimulatedDeviceStore store, WhatsAppProperties.Simulator settings, Clock clock,
+    private SimulatedWhatsApp(DeviceStore store, WhatsAppProperties.Simulator settings, Clock clock,
             Executor eventThread) {
         this.store = store;
         this.settings = settings;
@@ -85,7 +85,13 @@ public final class SimulatedWhatsApp {
      */
     public static SimulatedWhatsApp startIn(Path dataDir, WhatsAppProperties.Simulator settings, Clock clock,
             Executor eventThread) {
-        return new SimulatedWhatsApp(SimulatedDeviceStore.openIn(dataDir), settings, clock, eventThread);
+        return startWith(SimulatedDeviceStore.openIn(dataDir), settings, clock, eventThread);
+    }
+
+    /** Starts the network with the linked devices of {@code store}, e.g. the database several workers share. */
+    static SimulatedWhatsApp startWith(DeviceStore store, WhatsAppProperties.Simulator settings, Clock clock,
+            Executor eventThread) {
+        return new SimulatedWhatsApp(store, settings, clock, eventThread);
     }
 
     synchronized SimulatedClient open(ClientSpec spec, ClientEventListener listener) {

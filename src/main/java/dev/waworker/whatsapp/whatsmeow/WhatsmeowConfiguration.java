@@ -3,6 +3,7 @@ package dev.waworker.whatsapp.whatsmeow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
+import dev.waworker.store.SharedDatabase;
 
 /** The real WhatsApp: active only with {@code whatsapp.client=whatsmeow}. */
 @Configuration(proxyBeanMethods = false)
@@ -24,10 +26,13 @@ public class WhatsmeowConfiguration {
     /** Closing it on shutdown disconnects every client and closes the device store cleanly. */
     @Bean(destroyMethod = "close")
     WhatsmeowClientFactory whatsmeowClientFactory(WhatsAppProperties whatsApp, WorkerProperties worker,
-                                                  MeterRegistry registry) {
+                                                  MeterRegistry registry, ObjectProvider<SharedDatabase> shared) {
         WhatsAppProperties.Whatsmeow settings = whatsApp.whatsmeow();
         String sqlitePath = worker.dataDir().resolve(SQLITE_FILE).toString();
-        Wabridge.StoreConfig store = new Wabridge.StoreConfig(sqlitePath, settings.storeDsn(), settings.logLevel(),
+        // Workers sharing a database share the devices too, so that one can take over another's numbers.
+        String sharedDsn = shared.getIfAvailable() == null ? "" : shared.getIfAvailable().goDsn();
+        String dsn = settings.storeDsn().isEmpty() ? sharedDsn : settings.storeDsn();
+        Wabridge.StoreConfig store = new Wabridge.StoreConfig(sqlitePath, dsn, settings.logLevel(),
                 settings.proxy(), settings.effectiveWebsocketUrl(), settings.testServerRootKey(),
                 settings.clientVersion());
         if (settings.usesTestServer()) {
@@ -42,7 +47,8 @@ public class WhatsmeowConfiguration {
                 new QrTtls(settings.firstQrTtl(), settings.nextQrTtl()), versionMetric::show);
         log.info("WhatsApp client: whatsmeow {}, device store {}, client version {} ({})",
                 factory.libraryVersion().whatsmeow(),
-                settings.storeDsn().isEmpty() ? "SQLite " + sqlitePath : "PostgreSQL (whatsapp.whatsmeow.store-dsn)",
+                !settings.storeDsn().isEmpty() ? "PostgreSQL (whatsapp.whatsmeow.store-dsn)"
+                        : dsn.isEmpty() ? "SQLite " + sqlitePath : "PostgreSQL (spring.datasource.url)",
                 factory.clientVersion().version(), factory.clientVersion().source());
         return factory;
     }

@@ -1,0 +1,31 @@
+package dev.waworker.amqp;
+
+import java.util.Optional;
+
+import dev.waworker.config.WorkerProperties;
+
+/**
+ * One worker on its own database: it handles every command but those naming another worker, which go to that
+ * worker's queue while the queue exists.
+ */
+final class QueueRouter implements CommandRouter {
+
+    private final WorkerQueueDirectory workerQueues;
+    private final WorkerProperties worker;
+
+    QueueRouter(WorkerQueueDirectory workerQueues, WorkerProperties worker) {
+        this.workerQueues = workerQueues;
+        this.worker = worker;
+    }
+
+    @Override
+    public Route route(long numberId, Optional<String> namedWorker) {
+        Optional<String> other = namedWorker.filter(id -> !id.equals(worker.id()));
+        if (other.isEmpty()) {
+            return new Route.Here();
+        }
+        String queue = worker.amqp().workerQueue(other.get());
+        return workerQueues.exists(queue) ? new Route.Forward(other.get(), queue)
+                : new Route.UnknownWorker("Unknown worker '" + other.get() + "': queue " + queue + " does not exist");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.waworker.bootstrap;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.waworker.config.OwnershipProperties;
+import dev.waworker.config.WorkerProperties;
+import dev.waworker.ownership.JdbcLeases;
+import dev.waworker.ownership.LeaseTerms;
+import dev.waworker.ownership.NumberOwnership;
+import dev.waworker.ownership.Owner;
+import dev.waworker.session.SessionManager;
+import dev.waworker.store.ConditionalOnSharedDatabase;
+import dev.waworker.store.SharedDatabase;
+import dev.waworker.whatsapp.WhatsAppClientFactory;
+
+/** One owner per number among the workers that share a PostgreSQL database; absent with the embedded SQLite. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnSharedDatabase
+class OwnershipConfiguration {
+
+    @Bean(initMethod = "register")
+    NumberOwnership numberOwnership(SharedDatabase database, SessionManager sessions, WhatsAppClientFactory whatsApp,
+            WorkerProperties worker, OwnershipProperties ownership, Clock clock) {
+        LeaseTerms terms = new LeaseTerms(ownership.leaseTime());
+        return new NumberOwnership(new JdbcLeases(database.jdbc(), worker.id(), terms), sessions, whatsApp, terms,
+                new Owner(worker.id(), worker.amqp().workerQueue(worker.id())), ownership.takeoverBatch(), clock);
+    }
+
+    /** Renewals and take-overs, one at a time. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService leaseTicks() {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("lease-renewal").daemon().factory());
+    }
+
+    /** The fence check alone: a renewal stuck in the database must not delay it. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService fenceChecks() {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("lease-fence").daemon().factory());
+    }
+}

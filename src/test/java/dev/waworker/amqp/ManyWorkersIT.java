@@ -1,0 +1,91 @@
+package dev.waworker.amqp;
+
+import static dev.waworker.amqp.WorkerFleet.workerIdOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three real worker processes (the packaged jar, simulated WhatsApp) on one real RabbitMQ and one real PostgreSQL,
+ * all consuming the same command queue: each number has one owner, commands reach it wherever they were consumed,
+ * and when the owner of a linked number is killed another worker takes the number over.
+ */
+class ManyWorkersIT {
+
+    private static final Duration LEASE = Duration.ofSeconds(6);
+    private static final WorkerFleet FLEET = new WorkerFleet("many", 3, LEASE);
+    private static final BackendProbe BACKEND = FLEET.backend;
+
+    @AfterAll
+    static void stopWorkers() throws InterruptedException {
+        FLEET.close();
+    }
+
+    @Test
+    void everyCommandForANumberIsHandledByItsOwnerAndCloseReachesIt() throws Exception {
+        long number = 8101;
+        String phone = "+221778101000";
+        BACKEND.sendCommand("create", number, phone);
+        String owner = workerIdOf(BACKEND.awaitEvent(number, "qr_generated"));
+        // Nine more on the shared queue, each once the previous one's QR is out (a QR superseded before it is
+        // shown is never published): the three workers take turns consuming them.
+        for (int i = 0; i < 9; i++) {
+            BACKEND.sendCommand("regenerate_qr", number, phone);
+            long expected = i + 2;
+            await().atMost(BackendProbe.WAIT).until(() -> FLEET.count(number, "qr_generated") == expected);
+        }
+        BACKEND.sendCommand("close", number, phone);
+        BackendProbe.Event closed = BACKEND.awaitEvent(number, "disconnected");
+
+        assertThat(workerIdOf(closed)).isEqualTo(owner);
+        assertThat(BACKEND.eventsFor(number).stream().map(WorkerFleet::workerIdOf).collect(Collectors.toSet()))
+                .containsExactly(owner);
+        double forwarded = 0;
+        for (WorkerProcess worker : FLEET.workers) {
+            forwarded += worker.counter("worker.commands", "outcome:forwarded");
+        }
+        assertThat(forwarded).as("commands the others consumed and forwarded to the owner").isPositive();
+    }
+
+    @Test
+    void aKilledOwnersLinkedNumberIsTakenOverOnceWithinTheLeaseTimePlusFiveSeconds() throws Exception {
+        long number = 8102;
+        String phone = "+221778102000";
+        BACKEND.sendCommand("create", number, phone);
+        WorkerProcess owner = FLEET.worker(workerIdOf(BACKEND.awaitEvent(number, "qr_generated")));
+        assertThat(owner.scan(number, phone)).isEqualTo(200);
+        BACKEND.awaitEvent(number, "connected");
+
+        owner.kill();
+        Instant killed = Instant.now();
+        await().atMost(LEASE.plusSeconds(5)).until(() -> FLEET.count(number, "connected") == 2);
+        BackendProbe.Event takenOver = BACKEND.eventsFor(number).getLast();
+        assertThat(takenOver.action()).isEqualTo("connected");
+        assertThat(workerIdOf(takenOver)).isNotEqualTo(owner.id());
+        System.out.printf("Linked number taken over %d ms after SIGKILL of its owner%n",
+                Duration.between(killed, Instant.now()).toMillis());
+
+        owner.start().awaitHealthy();
+        // Two whole leases after the restart: the old owner's renewals and take-overs have run several times.
+        await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3))
+                .until(() -> FLEET.count(number, "connected") == 2);
+
+        BACKEND.sendCommand("close", number, phone);
+        assertThat(workerIdOf(BACKEND.awaitEvent(number, "disconnected"))).isEqualTo(workerIdOf(takenOver));
+    }
+
+    @Test
+    void aCommandNamingAWorkerThatNeverStartedIsAnsweredWithUnknownWorker() {
+        long number = 8103;
+        BACKEND.sendJson(FLEET.shared.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":" + number
+                + ",\"phoneNumber\":\"+221778103000\",\"workerId\":\"never-" + UUID.randomUUID() + "\"}}");
+        assertThat(BACKEND.awaitEvent(number, "error").json()).containsEntry("code", "UNKNOWN_WORKER");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.waworker.amqp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.waworker.testing.TestPostgres;
+
+/**
+ * Several worker processes (simulated WhatsApp) on the same command and events queues and one fresh PostgreSQL
+ * database, with a backend probe on those queues: for the multi-worker test and the failover benchmark.
+ */
+final class WorkerFleet implements AutoCloseable {
+
+    final TestPostgres.Database database;
+    final TestWorker shared;
+    final BackendProbe backend;
+    final List<WorkerProcess> workers = new ArrayList<>();
+
+    /** Starts {@code size} workers, {@code <purpose>-1} and so on, and waits until every one is healthy. */
+    WorkerFleet(String purpose, int size, Duration leaseTime) {
+        database = TestPostgres.freshDatabase(purpose.replace('-', '_'));
+        shared = TestWorker.unique(purpose, purpose + "-1");
+        backend = new BackendProbe(shared);
+        for (int i = 1; i <= size; i++) {
+            String id = purpose + "-" + i;
+            TestWorker worker = new TestWorker(id, shared.commandQueue(), shared.eventsQueue(),
+                    shared.deadLetterQueue(), shared.workerQueuePrefix(), dataDir(id), true);
+            Map<String, Object> settings = new HashMap<>(database.workerProperties());
+            settings.put("worker.ownership.lease-time", leaseTime.toMillis() + "ms");
+            // Long-lived QRs: a slow machine must not see a QR expire before the test scans it.
+            settings.put("whatsapp.simulator.first-qr-ttl", "60s");
+            settings.put("whatsapp.simulator.next-qr-ttl", "60s");
+            workers.add(new WorkerProcess(worker, settings).start());
+        }
+        workers.forEach(WorkerProcess::awaitHealthy);
+    }
+
+    WorkerProcess worker(String id) {
+        return workers.stream().filter(worker -> worker.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** The {@code workerId} an event carries. */
+    static String workerIdOf(BackendProbe.Event event) {
+        return (String) event.get("workerId");
+    }
+
+    long count(long number, String action) {
+        return backend.eventsFor(number).stream().filter(event -> event.action().equals(action)).count();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (WorkerProcess worker : workers) {
+            worker.close();
+        }
+        shared.queuesToDelete().forEach(backend.admin()::deleteQueue);
+        workers.forEach(worker -> backend.admin().deleteQueue(shared.queueOf(worker.id())));
+        backend.close();
+        database.drop();
+    }
+
+    private static Path dataDir(String id) {
+        try {
+            return Files.createTempDirectory("worker-it-" + id + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

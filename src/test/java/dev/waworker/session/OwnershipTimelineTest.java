@@ -1,0 +1,93 @@
+package dev.waworker.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.waworker.ownership.JdbcLeases;
+import dev.waworker.ownership.LeaseTerms;
+import dev.waworker.ownership.NumberOwnership;
+import dev.waworker.ownership.Owner;
+import dev.waworker.testing.MigratedDatabase;
+import dev.waworker.whatsapp.StoredDevice;
+
+/**
+ * Two workers' ownership on one database (SQLite in memory: the same SQL as PostgreSQL) and their session layers,
+ * on manual clocks moved together: the owner that stops renewing drops its session a third of a lease before its
+ * lease expires, and only then may the other worker take the linked number over.
+ */
+class OwnershipTimelineTest {
+
+    private static final LeaseTerms TERMS = new LeaseTerms(Duration.ofSeconds(15));
+    private static final String JID = "221771234567:7@s.whatsapp.net";
+
+    private final MigratedDatabase database = MigratedDatabase.sqliteInMemory();
+    private final SessionFixture a = new SessionFixture();
+    private final SessionFixture b = new SessionFixture();
+    private final NumberOwnership ownerA = ownership("a", a);
+    private final NumberOwnership ownerB = ownership("b", b);
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void anOwnerThatCannotRenewDropsItsSessionBeforeAnotherWorkerMayTakeTheNumber() {
+        assertThat(ownerA.decide(6, Optional.empty())).isEqualTo(new NumberOwnership.Decision.Mine());
+        a.create(6);
+        a.giveRefs(6, 1);
+        a.scan(6, SessionFixture.PHONE);
+        // The device store is shared: B sees A's linked device.
+        b.whatsApp.stored.put(6L, new StoredDevice(6, SessionFixture.PHONE, JID));
+        assertThat(ownerB.decide(6, Optional.empty()))
+                .isEqualTo(new NumberOwnership.Decision.Elsewhere(new Owner("a", "queue.a")));
+
+        advance(TERMS.renewEvery());
+        ownerA.renew();
+        // From here on A's renewals fail (a database partition): it renewed last at 5 s, its lease ends at 20 s.
+        advance(Duration.ofSeconds(10).minusMillis(1));
+        ownerA.fenceIfDue();
+        assertThat(a.hasSession(6)).isTrue();
+        advance(Duration.ofMillis(1));
+        ownerA.fenceIfDue();
+        assertThat(a.hasSession(6)).as("dropped at 15 s, credentials kept").isFalse();
+        assertThat(a.whatsApp.forgotten).isEmpty();
+
+        advance(Duration.ofSeconds(5).minusMillis(1));
+        ownerB.takeOver();
+        assertThat(b.hasSession(6)).as("A's lease still runs").isFalse();
+        advance(Duration.ofMillis(1));
+        ownerB.takeOver();
+        assertThat(b.hasSession(6)).isTrue();
+        assertThat(b.whatsApp.clientsOf(6)).hasSize(1);
+    }
+
+    @Test
+    void aWorkerGivesUpTheLeaseOfANumberWhoseSessionEnded() {
+        ownerA.decide(7, Optional.empty());
+        a.create(7);
+        a.command(SessionCommand.Type.CLOSE, 7, SessionFixture.PHONE);
+        advance(TERMS.leaseTime());
+        ownerA.renew();
+        assertThat(ownerB.decide(7, Optional.empty())).isEqualTo(new NumberOwnership.Decision.Mine());
+    }
+
+    private NumberOwnership ownership(String id, SessionFixture worker) {
+        NumberOwnership ownership = new NumberOwnership(new JdbcLeases(database.jdbc(), id, TERMS), worker.manager,
+                worker.whatsApp, TERMS, new Owner(id, "queue." + id), 10, worker.clock);
+        ownership.register();
+        ownership.start(List.of());
+        return ownership;
+    }
+
+    private void advance(Duration duration) {
+        a.clock.advance(duration);
+        b.clock.advance(duration);
+    }
+}

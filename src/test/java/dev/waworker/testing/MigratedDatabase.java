@@ -1,0 +1,42 @@
+package dev.waworker.testing;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/** A database with the worker's Flyway migrations applied, for tests of the JDBC classes without Spring Boot. */
+public final class MigratedDatabase implements AutoCloseable {
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+
+    private MigratedDatabase(DataSource dataSource) {
+        this.dataSource = dataSource;
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        this.jdbc = JdbcClient.create(dataSource);
+    }
+
+    /** SQLite in memory, on one connection (every connection to {@code :memory:} is a database of its own). */
+    public static MigratedDatabase sqliteInMemory() {
+        return new MigratedDatabase(new SingleConnectionDataSource("jdbc:sqlite::memory:", true));
+    }
+
+    public static MigratedDatabase on(TestPostgres.Database database) {
+        return new MigratedDatabase(new DriverManagerDataSource(database.url(), TestPostgres.USER,
+                TestPostgres.PASSWORD));
+    }
+
+    public JdbcClient jdbc() {
+        return jdbc;
+    }
+
+    @Override
+    public void close() {
+        if (dataSource instanceof SingleConnectionDataSource single) {
+            single.destroy();
+        }
+    }
+}
