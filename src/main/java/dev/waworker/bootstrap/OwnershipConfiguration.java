@@ -15,6 +15,7 @@ import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.ownership.Owner;
 import dev.waworker.session.SessionManager;
 import dev.waworker.store.ConditionalOnSharedDatabase;
+import dev.waworker.store.JdbcOutbox;
 import dev.waworker.store.SharedDatabase;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 
@@ -24,11 +25,12 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
 class OwnershipConfiguration {
 
     @Bean(initMethod = "register")
-    NumberOwnership numberOwnership(SharedDatabase database, SessionManager sessions, WhatsAppClientFactory whatsApp,
-            WorkerProperties worker, OwnershipProperties ownership, Clock clock) {
+    NumberOwnership numberOwnership(SharedDatabase database, JdbcOutbox records, SessionManager sessions,
+            WhatsAppClientFactory whatsApp, WorkerProperties worker, OwnershipProperties ownership, Clock clock) {
         LeaseTerms terms = new LeaseTerms(ownership.leaseTime());
-        return new NumberOwnership(new JdbcLeases(database.jdbc(), worker.id(), terms), sessions, whatsApp, terms,
-                new Owner(worker.id(), worker.amqp().workerQueue(worker.id())), ownership.takeoverBatch(), clock);
+        return new NumberOwnership(new JdbcLeases(database.jdbc(), worker.id(), terms), records, sessions, whatsApp,
+                terms, new Owner(worker.id(), worker.amqp().workerQueue(worker.id())), ownership.takeoverBatch(),
+                clock);
     }
 
     /** Renewals and take-overs, one at a time. */

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.waworker.session.SessionManager;
 import dev.waworker.session.ValidationRecord;
+import dev.waworker.store.JdbcOutbox;
 import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 
@@ -49,6 +50,7 @@ public final class NumberOwnership {
     }
 
     private final JdbcLeases leases;
+    private final JdbcOutbox records;
     private final SessionManager sessions;
     private final WhatsAppClientFactory devices;
     private final LeaseTerms terms;
@@ -59,9 +61,10 @@ public final class NumberOwnership {
     /** When this worker claimed a number it may not have a session for yet: such a lease is not given up. */
     private final Map<Long, Instant> claimedAt = new ConcurrentHashMap<>();
 
-    public NumberOwnership(JdbcLeases leases, SessionManager sessions, WhatsAppClientFactory devices, LeaseTerms terms,
-            Owner me, int takeoverBatch, Clock clock) {
+    public NumberOwnership(JdbcLeases leases, JdbcOutbox records, SessionManager sessions,
+            WhatsAppClientFactory devices, LeaseTerms terms, Owner me, int takeoverBatch, Clock clock) {
         this.leases = leases;
+        this.records = records;
         this.sessions = sessions;
         this.devices = devices;
         this.terms = terms;
@@ -149,21 +152,39 @@ public final class NumberOwnership {
     }
 
     /**
-     * Claims up to {@code takeoverBatch} linked numbers that nobody holds (their owner died, or gave them up) and
-     * reconnects them here. Picked at random, so that several workers share the load and no worker reconnects a
-     * dead worker's numbers all at once.
+     * Claims up to {@code takeoverBatch} numbers that nobody holds (their owner died, or gave them up) and takes
+     * them up here: a linked device reconnects (and publishes {@code connected}), a validation another worker
+     * recorded goes on (see {@link SessionManager#restore}). Picked at random, so that several workers share the
+     * load and no worker reconnects a dead worker's numbers all at once.
      */
     public void takeOver() {
         Instant now = clock.instant();
         Set<Long> taken = leases.heldByOthers(now);
-        Set<Long> live = sessions.liveNumbers();
-        List<StoredDevice> orphans = new ArrayList<>(devices.storedDevices().stream()
-                .filter(device -> !taken.contains(device.numberId()) && !live.contains(device.numberId())).toList());
-        Collections.shuffle(orphans, ThreadLocalRandom.current());
-        for (StoredDevice device : orphans.subList(0, Math.min(takeoverBatch, orphans.size()))) {
-            if (claim(device.numberId(), now)) {
+        taken.addAll(sessions.liveNumbers());
+        List<StoredDevice> devices = new ArrayList<>(this.devices.storedDevices().stream()
+                .filter(device -> !taken.contains(device.numberId())).toList());
+        Set<Long> linked = new HashSet<>();
+        devices.forEach(device -> linked.add(device.numberId()));
+        List<ValidationRecord> validations = new ArrayList<>(records.validationsOfOthers().stream()
+                .filter(record -> !taken.contains(record.numberId()) && !linked.contains(record.numberId()))
+                .toList());
+        Collections.shuffle(devices, ThreadLocalRandom.current());
+        Collections.shuffle(validations, ThreadLocalRandom.current());
+        int budget = takeoverBatch;
+        for (StoredDevice device : devices) {
+            if (budget > 0 && claim(device.numberId(), now)) {
+                budget--;
                 log.info("Taking over linked number {}: no live worker holds it", device.numberId());
                 sessions.reconnect(device);
+                records.forgetValidationsOfOthers(device.numberId());
+            }
+        }
+        for (ValidationRecord validation : validations) {
+            if (budget > 0 && claim(validation.numberId(), now)) {
+                budget--;
+                log.info("Taking up the validation of number {}: no live worker holds it", validation.numberId());
+                sessions.restore(List.of(validation), List.of());
+                records.forgetValidationsOfOthers(validation.numberId());
             }
         }
     }

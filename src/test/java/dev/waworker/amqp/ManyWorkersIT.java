@@ -58,8 +58,7 @@ class ManyWorkersIT {
     void aKilledOwnersLinkedNumberIsTakenOverOnceWithinTheLeaseTimePlusFiveSeconds() throws Exception {
         long number = 8102;
         String phone = "+221778102000";
-        BACKEND.sendCommand("create", number, phone);
-        WorkerProcess owner = FLEET.worker(workerIdOf(BACKEND.awaitEvent(number, "qr_generated")));
+        WorkerProcess owner = FLEET.createAndFindOwner(number, phone);
         assertThat(owner.scan(number, phone)).isEqualTo(200);
         BACKEND.awaitEvent(number, "connected");
 
@@ -79,6 +78,24 @@ class ManyWorkersIT {
 
         BACKEND.sendCommand("close", number, phone);
         assertThat(workerIdOf(BACKEND.awaitEvent(number, "disconnected"))).isEqualTo(workerIdOf(takenOver));
+    }
+
+    @Test
+    void aValidationInProgressOnAKilledOwnerGoesOnOnAnotherWorker() throws Exception {
+        long number = 8104;
+        String phone = "+221778104000";
+        WorkerProcess owner = FLEET.createAndFindOwner(number, phone);
+
+        owner.kill();
+        await().atMost(LEASE.plusSeconds(5)).until(() -> FLEET.count(number, "qr_generated") == 2);
+        BackendProbe.Event resumed = BACKEND.eventsFor(number).getLast();
+        assertThat(workerIdOf(resumed)).isNotEqualTo(owner.id());
+        assertThat(resumed.json()).containsEntry("qrIndex", 2);
+
+        owner.start().awaitHealthy();
+        BACKEND.sendCommand("close", number, phone);
+        assertThat(workerIdOf(BACKEND.awaitEvent(number, "disconnected"))).isEqualTo(workerIdOf(resumed));
+        assertThat(FLEET.count(number, "qr_generated")).as("the restarted worker did not take it up too").isEqualTo(2);
     }
 
     @Test

@@ -46,6 +46,12 @@ final class WorkerFleet implements AutoCloseable {
         return workers.stream().filter(worker -> worker.id().equals(id)).findFirst().orElseThrow();
     }
 
+    /** Sends {@code create} for the number and returns the worker that showed its first QR: its owner. */
+    WorkerProcess createAndFindOwner(long number, String phone) {
+        backend.sendCommand("create", number, phone);
+        return worker(workerIdOf(backend.awaitEvent(number, "qr_generated")));
+    }
+
     /** The {@code workerId} an event carries. */
     static String workerIdOf(BackendProbe.Event event) {
         return (String) event.get("workerId");

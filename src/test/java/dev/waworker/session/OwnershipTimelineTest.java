@@ -78,9 +78,31 @@ class OwnershipTimelineTest {
         assertThat(ownerB.decide(7, Optional.empty())).isEqualTo(new NumberOwnership.Decision.Mine());
     }
 
+    @Test
+    void aValidationInProgressOnAWorkerThatDiedIsTakenUpByAnotherOnItsBudget() {
+        ownerA.decide(8, Optional.empty());
+        // What A had recorded when it died: the second QR shown, one attempt spent.
+        ValidationRecord record = new ValidationRecord(8, SessionFixture.PHONE, PairingMethod.QR,
+                Optional.of("cmd-create"), SessionState.PAIRING, 1, 2, Optional.of(SessionFixture.START));
+        database.outbox("a", a.clock).write(new StepRecord(8, new StepRecord.Change.Save(record), List.of()));
+
+        advance(TERMS.leaseTime().minusMillis(1));
+        ownerB.takeOver();
+        assertThat(b.hasSession(8)).as("A's lease still runs").isFalse();
+        advance(Duration.ofMillis(1));
+        ownerB.takeOver();
+
+        assertThat(b.hasSession(8)).isTrue();
+        b.giveRefs(8, 1);
+        assertThat(b.sink.events).last().isInstanceOfSatisfying(WorkerEvent.QrGenerated.class,
+                qr -> assertThat(qr.qrIndex()).as("qrIndex goes on").isEqualTo(3));
+        assertThat(database.outbox("a", a.clock).validations()).as("A will not take it up again").isEmpty();
+    }
+
     private NumberOwnership ownership(String id, SessionFixture worker) {
-        NumberOwnership ownership = new NumberOwnership(new JdbcLeases(database.jdbc(), id, TERMS), worker.manager,
-                worker.whatsApp, TERMS, new Owner(id, "queue." + id), 10, worker.clock);
+        NumberOwnership ownership = new NumberOwnership(new JdbcLeases(database.jdbc(), id, TERMS),
+                database.outbox(id, worker.clock), worker.manager, worker.whatsApp, TERMS, new Owner(id, "queue." + id),
+                10, worker.clock);
         ownership.register();
         ownership.start(List.of());
         return ownership;

@@ -1,11 +1,17 @@
 package dev.waworker.testing;
 
+import java.time.Clock;
+
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.waworker.store.JdbcOutbox;
 
 /** A database with the worker's Flyway migrations applied, for tests of the JDBC classes without Spring Boot. */
 public final class MigratedDatabase implements AutoCloseable {
@@ -31,6 +37,12 @@ public final class MigratedDatabase implements AutoCloseable {
 
     public JdbcClient jdbc() {
         return jdbc;
+    }
+
+    /** The durable record of worker {@code workerId} in this database; events are written as their action only. */
+    public JdbcOutbox outbox(String workerId, Clock clock) {
+        return new JdbcOutbox(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
+                (event, eventId) -> event.action(), clock);
     }
 
     @Override
