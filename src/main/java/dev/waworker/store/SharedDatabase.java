@@ -29,7 +29,7 @@ public record SharedDatabase(JdbcClient jdbc, String goDsn) {
      * {@code sslmode=prefer} (the JDBC driver's default): an unset, {@code prefer} or {@code allow} mode becomes
      * {@code disable}; set {@code sslmode=require} or {@code verify-full} in the JDBC URL to encrypt both.
      */
-    static String goDsn(String jdbcUrl, String username, String password) {
+    public static String goDsn(String jdbcUrl, String username, String password) {
         if (!jdbcUrl.startsWith(JDBC_PREFIX + "//")) {
             throw new IllegalArgumentException("spring.datasource.url must look like jdbc:postgresql://host[:port]/database");
         }

@@ -18,8 +18,8 @@ import dev.waworker.whatsapp.StoredDevice;
 
 /**
  * Two workers' ownership on one database (SQLite in memory: the same SQL as PostgreSQL) and their session layers,
- * on manual clocks moved together: the owner that stops renewing drops its session a third of a lease before its
- * lease expires, and only then may the other worker take the linked number over.
+ * on manual clocks moved together: who handles a command; the owner that stops renewing drops its session a third
+ * of a lease before its lease expires, and only then may the other worker take the number over.
  */
 class OwnershipTimelineTest {
 
@@ -97,6 +97,25 @@ class OwnershipTimelineTest {
         assertThat(b.sink.events).last().isInstanceOfSatisfying(WorkerEvent.QrGenerated.class,
                 qr -> assertThat(qr.qrIndex()).as("qrIndex goes on").isEqualTo(3));
         assertThat(database.outbox("a", a.clock).validations()).as("A will not take it up again").isEmpty();
+    }
+
+    @Test
+    void aNamedWorkerIsHonouredWhileItIsAliveAndTheNumberHasNoOtherOwner() {
+        assertThat(ownerA.decide(20, Optional.of("b")))
+                .isEqualTo(new NumberOwnership.Decision.Elsewhere(new Owner("b", "queue.b")));
+        assertThat(ownerB.decide(20, Optional.of("b"))).isEqualTo(new NumberOwnership.Decision.Mine());
+        assertThat(ownerA.decide(20, Optional.of("a"))).as("the live owner wins over the name")
+                .isEqualTo(new NumberOwnership.Decision.Elsewhere(new Owner("b", "queue.b")));
+        assertThat(ownerA.decide(21, Optional.of("never-started")))
+                .isEqualTo(new NumberOwnership.Decision.UnknownWorker("never-started"));
+    }
+
+    @Test
+    void aNamedWorkerThatDiedIsTreatedLikeNoOwner() {
+        advance(TERMS.leaseTime());
+        ownerA.renew();
+        // B's last heartbeat is a lease old: dead. Its queue is never used.
+        assertThat(ownerA.decide(22, Optional.of("b"))).isEqualTo(new NumberOwnership.Decision.Mine());
     }
 
     private NumberOwnership ownership(String id, SessionFixture worker) {

@@ -15,6 +15,10 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 
+import dev.waworker.store.SharedDatabase;
+import dev.waworker.testing.MigratedDatabase;
+import dev.waworker.testing.TestPostgres;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,6 +64,26 @@ class WhatsmeowConfigurationIT {
         Wabridge bridge = new Wabridge();
         bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
         bridge.closeStore();
+    }
+
+    @Test
+    void withASharedPostgresqlTheDeviceStoreLivesThereUnlessAStoreDsnIsSet() {
+        TestPostgres.Database database = TestPostgres.freshDatabase("whatsmeow_store");
+        try (MigratedDatabase migrated = MigratedDatabase.on(database)) {
+            SharedDatabase shared = new SharedDatabase(migrated.jdbc(),
+                    SharedDatabase.goDsn(database.url(), TestPostgres.USER, TestPostgres.PASSWORD));
+            context.withBean(SharedDatabase.class, () -> shared)
+                    .withPropertyValues("whatsapp.client=whatsmeow", "worker.data-dir=" + dataDir,
+                            "whatsapp.whatsmeow.log-level=WARN")
+                    .run(running -> {
+                        assertThat(running).hasSingleBean(WhatsmeowClientFactory.class);
+                        assertThat(dataDir.resolve("whatsmeow.db")).doesNotExist();
+                        assertThat(migrated.jdbc().sql("SELECT COUNT(*) FROM information_schema.tables"
+                                + " WHERE table_name = 'whatsmeow_device'").query(Long.class).single()).isEqualTo(1);
+                    });
+        } finally {
+            database.drop();
+        }
     }
 
     @Test
