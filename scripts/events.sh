@@ -3,21 +3,29 @@
 # and prints one line each; QR images are shortened to their size.
 #   scripts/events.sh            # what is there now
 #   scripts/events.sh --follow   # keep polling every second (Ctrl-C to stop)
-# Environment: RABBITMQ_API, RABBITMQ_USER, RABBITMQ_PASSWORD, EVENTS_QUEUE (default whatsapp.worker.events).
+#   QR_DIR=/tmp/qr scripts/events.sh   # also writes each QR image to /tmp/qr/qr-<numberId>-<qrIndex>.png
+# Environment: RABBITMQ_API, RABBITMQ_USER, RABBITMQ_PASSWORD, EVENTS_QUEUE (default whatsapp.worker.events), QR_DIR.
 set -euo pipefail
 api="${RABBITMQ_API:-http://localhost:15672}"
 queue="${EVENTS_QUEUE:-whatsapp.worker.events}"
 fetch() {
   curl -sS -u "${RABBITMQ_USER:-guest}:${RABBITMQ_PASSWORD:-guest}" -H 'content-type: application/json' \
     -X POST "$api/api/queues/%2F/$queue/get" \
-    -d '{"count":100,"ackmode":"ack_requeue_false","encoding":"auto"}' | python3 -c '
-import json, sys
+    -d '{"count":100,"ackmode":"ack_requeue_false","encoding":"auto"}' | QR_DIR="${QR_DIR:-}" python3 -c '
+import base64, json, os, sys
+qr_dir = os.environ["QR_DIR"]
 answer = json.load(sys.stdin)
 if isinstance(answer, dict):
     sys.exit("management API: %s" % answer.get("reason", answer))
 for message in answer:
     event = json.loads(message["payload"])
-    if "qrCode" in event:
+    if "qrCode" in event and qr_dir:
+        os.makedirs(qr_dir, exist_ok=True)
+        path = os.path.join(qr_dir, "qr-%s-%s.png" % (event.get("numberId"), event.get("qrIndex")))
+        with open(path, "wb") as png:
+            png.write(base64.b64decode(event["qrCode"].split(",", 1)[1]))
+        event["qrCode"] = "<PNG written to %s>" % path
+    elif "qrCode" in event:
         event["qrCode"] = "<PNG data URL, %d chars>" % len(event["qrCode"])
     print(json.dumps(event))
 '

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"go.mau.fi/whatsmeow/store"
 )
 
 const (
@@ -35,6 +37,8 @@ type Bridge struct {
 	config  storeConfig
 	level   logLevel
 	clients map[int64]*bridgeClient
+	// versions decides the client version every client announces; set while the store is open.
+	versions *versionKeeper
 
 	nextHandle atomic.Int64
 }
@@ -80,7 +84,21 @@ func errorAnswer(message string) []byte {
 var whatsmeowVersion = sync.OnceValue(func() string { return moduleVersion("go.mau.fi/whatsmeow") })
 
 func (b *Bridge) version() (result, error) {
-	return result{"bridge": bridgeVersion, "whatsmeow": whatsmeowVersion(), "go": runtime.Version()}, nil
+	answer := result{"bridge": bridgeVersion, "whatsmeow": whatsmeowVersion(), "go": runtime.Version()}
+	if versions := b.versionKeeper(); versions != nil {
+		for key, value := range versions.describe() {
+			answer[key] = value
+		}
+	} else {
+		answer["clientVersion"], answer["clientVersionSource"] = store.GetWAVersion().String(), versionBuiltIn
+	}
+	return answer, nil
+}
+
+func (b *Bridge) versionKeeper() *versionKeeper {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.versions
 }
 
 func moduleVersion(path string) string {
@@ -133,13 +151,33 @@ func (b *Bridge) openStore(configJSON string) (result, error) {
 	if b.store != nil {
 		return nil, errors.New("the store is already open")
 	}
-	b.level = level
-	store, err := openDeviceStore(context.Background(), cfg, b.logger(storeHandle, 0, "Store"))
+	if err = trustRootKey(cfg.TestServerRootKey); err != nil {
+		return nil, err
+	}
+	httpClient, err := versionHTTPClient(cfg)
 	if err != nil {
 		return nil, err
 	}
-	b.store, b.config = store, cfg
+	versions, err := newVersionKeeper(cfg.ClientVersion, httpClient, b.announceVersion, func(level logLevel, message string) {
+		b.emitLog(storeHandle, 0, level, "wabridge", message)
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.level = level
+	deviceStore, err := openDeviceStore(context.Background(), cfg, b.logger(storeHandle, 0, "Store"))
+	if err != nil {
+		return nil, err
+	}
+	b.store, b.config, b.versions = deviceStore, cfg, versions
+	versions.start()
 	return nil, nil
+}
+
+// announceVersion tells the JVM which client version is in use (health details, info metric).
+func (b *Bridge) announceVersion(version store.WAVersionContainer, source, previous string) {
+	b.emit(storeHandle, 0, "client_version", result{"version": version.String(), "source": source,
+		"previous": previous})
 }
 
 // closeStore disconnects and forgets every client, then closes the database.
@@ -159,7 +197,7 @@ func (b *Bridge) closeStore() (result, error) {
 		return nil, nil
 	}
 	err := b.store.close()
-	b.store = nil
+	b.store, b.versions = nil, nil
 	return nil, err
 }
 
@@ -251,6 +289,13 @@ func (b *Bridge) openStoreOrFail() (*deviceStore, error) {
 		return nil, errors.New("the store is not open")
 	}
 	return b.store, nil
+}
+
+func (b *Bridge) versionKeeperOrFail() (*versionKeeper, error) {
+	if versions := b.versionKeeper(); versions != nil {
+		return versions, nil
+	}
+	return nil, errors.New("the store is not open")
 }
 
 func (b *Bridge) devices() (result, error) {

@@ -53,7 +53,8 @@ func openBridge(t *testing.T, extra map[string]string) (*Bridge, string) {
 	t.Helper()
 	b := newBridge()
 	path := filepath.Join(t.TempDir(), "data", "whatsmeow.db")
-	cfg := map[string]string{"sqlitePath": path, "logLevel": "WARN"}
+	// Pinned to whatsmeow's own version unless a test says otherwise: no test asks web.whatsapp.com.
+	cfg := map[string]string{"sqlitePath": path, "logLevel": "WARN", "clientVersion": builtInVersion.String()}
 	for k, v := range extra {
 		cfg[k] = v
 	}
@@ -275,6 +276,7 @@ func TestWhatsmeowEventsBecomeBridgeEvents(t *testing.T) {
 	b, _ := openBridge(t, nil)
 	created := createClient(t, b, 6, "+221771234567")
 	client, _ := b.client(int64(created["handle"].(float64)))
+	client.announcedVersion.Store(builtInVersion)
 	cases := []struct {
 		event any
 		want  map[string]any
@@ -282,7 +284,11 @@ func TestWhatsmeowEventsBecomeBridgeEvents(t *testing.T) {
 		{&events.QR{Codes: []string{"a", "b"}}, map[string]any{"type": "qr", "codes": []any{"a", "b"}}},
 		{&events.StreamReplaced{}, map[string]any{"type": "stream_replaced"}},
 		{&events.Disconnected{}, map[string]any{"type": "disconnected"}},
-		{&events.ClientOutdated{}, map[string]any{"type": "client_outdated"}},
+		{&events.ClientOutdated{}, map[string]any{"type": "client_outdated", "reason": "WhatsApp refused client " +
+			"version " + builtInVersion.String() + " as outdated and no newer version could be found: the " +
+			"operator pinned client version " + builtInVersion.String() + " (whatsapp.whatsmeow.client-version)"}},
+		{&events.PairPasskeyRequest{}, map[string]any{"type": "passkey_required",
+			"reason": "WhatsApp asks for a passkey to link a device to this account"}},
 		{&events.QRScannedWithoutMultidevice{}, map[string]any{"type": "scanned_without_multidevice"}},
 		{&events.TemporaryBan{Code: events.TempBanBlockedByUsers, Expire: 90 * time.Second},
 			map[string]any{"type": "temporary_ban", "expiresInSeconds": 90.0,
@@ -475,6 +481,24 @@ func TestLogLinesAreFilteredByLevelAndNeverCarryAQr(t *testing.T) {
 	client.Sub("Recv").Debugf("<iq><ref>secret</ref></iq>")
 	client.Errorf("failed %d", 3)
 	want := []string{"INFO Client showing [QR redacted] now", "INFO Client/Recv frame", "ERROR Client failed 3"}
+	if fmt.Sprint(lines) != fmt.Sprint(want) {
+		t.Fatalf("lines = %q, want %q", lines, want)
+	}
+}
+
+func TestUnknownNodesFromWhatsAppAreLoggedAtWarnWithTheirTag(t *testing.T) {
+	var lines []string
+	root := &bridgeLogger{min: levelInfo, emit: func(level logLevel, module, message string) {
+		lines = append(lines, level.String()+" "+module+" "+message)
+	}}
+	client := root.Sub("Client")
+	client.Debugf("Unhandled notification with type %s", "companion_reg_refresh")
+	client.Debugf("Didn't handle WhatsApp node %s", "odd\nline")
+	client.Debugf("Unhandled notification with type %s and more", "x")
+	want := []string{
+		`WARN Client WhatsApp sent a notification the bridge does not understand: type "companion_reg_refresh"`,
+		`WARN Client WhatsApp sent a node the bridge does not understand: tag "odd\nline"`,
+	}
 	if fmt.Sprint(lines) != fmt.Sprint(want) {
 		t.Fatalf("lines = %q, want %q", lines, want)
 	}

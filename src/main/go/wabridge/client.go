@@ -38,6 +38,12 @@ type bridgeClient struct {
 	closed atomic.Bool
 	// rejectedPhone is the account a pairing was refused for, reported once whatsmeow reports the refusal.
 	rejectedPhone atomic.Value
+	// announcedVersion is the client version of our last connection attempt: the one WhatsApp judges.
+	announcedVersion atomic.Value
+	// retriedOutdated is set once a 405 was answered by reconnecting with a newer version, and cleared when the
+	// connection gets through (refs or login): one such retry per attempt, so that a server that refuses every
+	// version cannot keep us in a loop.
+	retriedOutdated atomic.Bool
 }
 
 func newBridgeClient(b *Bridge, handle int64, spec clientSpec, device *store.Device) (*bridgeClient, error) {
@@ -139,7 +145,54 @@ func (c *bridgeClient) connectRecovering(ctx context.Context) (err error) {
 			err = fmt.Errorf("internal error: %v", recovered)
 		}
 	}()
+	versions, err := c.bridge.versionKeeperOrFail()
+	if err != nil {
+		return err
+	}
+	if err = versions.awaitReady(ctx); err != nil {
+		return err
+	}
+	c.announcedVersion.Store(versions.version())
 	return c.wa.ConnectContext(ctx)
+}
+
+// onClientOutdated answers WhatsApp's 405: with a newer client version available the client reconnects at once
+// (no pairing ref was handed out, so the number's QR budget is untouched); otherwise the worker is told.
+func (c *bridgeClient) onClientOutdated() {
+	refused, _ := c.announcedVersion.Load().(store.WAVersionContainer)
+	versions, err := c.bridge.versionKeeperOrFail()
+	newer := false
+	if err == nil {
+		newer, err = versions.newerThan(refused)
+	}
+	if newer && c.retriedOutdated.CompareAndSwap(false, true) && !c.closed.Load() {
+		c.bridge.emitLog(c.handle, c.numberID, levelWarn, "wabridge", fmt.Sprintf(
+			"WhatsApp refused client version %s as outdated: reconnecting with %s", refused, versions.version()))
+		_, _ = c.disconnect()
+		if _, err = c.connect(); err == nil {
+			return
+		}
+	}
+	reason := fmt.Sprintf("WhatsApp refused client version %s as outdated", refused)
+	if err != nil {
+		reason += " and no newer version could be found: " + err.Error()
+	} else if !newer {
+		reason += " and WhatsApp Web offers no newer one"
+	} else {
+		reason += " again after an update"
+	}
+	c.emit("client_outdated", result{"reason": reason})
+}
+
+// recovering runs fn on a goroutine of ours, where a panic would take the whole JVM down: it is logged instead.
+func (c *bridgeClient) recovering(what string, fn func()) {
+	defer func() {
+		if recovered := recover(); recovered != nil {
+			c.bridge.emitLog(c.handle, c.numberID, levelError, "wabridge",
+				fmt.Sprintf("panic while %s: %v\n%s", what, recovered, debug.Stack()))
+		}
+	}()
+	fn()
 }
 
 // disconnect drops the connection (or the attempt in flight) and keeps the credentials.

@@ -14,12 +14,14 @@ import (
 func (c *bridgeClient) onEvent(evt any) {
 	switch e := evt.(type) {
 	case *events.QR:
+		c.retriedOutdated.Store(false)
 		c.emit("qr", result{"codes": e.Codes})
 	case *events.PairSuccess:
 		c.onPairSuccess(e)
 	case *events.PairError:
 		c.onPairError(e)
 	case *events.Connected:
+		c.retriedOutdated.Store(false)
 		jid := c.wa.Store.GetJID()
 		c.emit("connected", result{"jid": jid.String(), "phoneNumber": "+" + jid.User})
 	case *events.LoggedOut:
@@ -33,7 +35,14 @@ func (c *bridgeClient) onEvent(evt any) {
 		c.emit("connect_failed", result{"reason": fmt.Sprintf("WhatsApp refused the connection: %s %s",
 			e.Reason.String(), e.Message)})
 	case *events.ClientOutdated:
-		c.emit("client_outdated", nil)
+		// Learning the new version takes an HTTP request: not on whatsmeow's event goroutine.
+		go c.recovering("handling a 405", c.onClientOutdated)
+	case *events.PairPasskeyRequest:
+		// A headless worker has no authenticator to answer WebAuthn with: the pairing cannot go on.
+		c.emit("passkey_required", result{"reason": "WhatsApp asks for a passkey to link a device to this account"})
+	case *events.PairPasskeyError:
+		c.emit("passkey_required", result{"reason": "WhatsApp's passkey request could not be handled: " +
+			e.Error.Error()})
 	case *events.QRScannedWithoutMultidevice:
 		c.emit("scanned_without_multidevice", nil)
 	case *events.TemporaryBan:

@@ -72,7 +72,18 @@ func (l *bridgeLogger) Sub(module string) waLog.Logger {
 	return &bridgeLogger{emit: l.emit, module: name, min: l.min}
 }
 
+// promotedDebugLines are whatsmeow DEBUG lines an operator must see, rewritten for them: WhatsApp sent
+// something this whatsmeow does not understand, often the first sign of a protocol change (such as the
+// companion_reg_refresh notification during pairing). %q quotes the server's tag, control characters escaped.
+var promotedDebugLines = map[string]string{
+	"Unhandled notification with type %s": "WhatsApp sent a notification the bridge does not understand: type %q",
+	"Didn't handle WhatsApp node %s":       "WhatsApp sent a node the bridge does not understand: tag %q",
+}
+
 func (l *bridgeLogger) log(level logLevel, msg string, args []any) {
+	if promoted, ok := promotedDebugLines[msg]; ok && level == levelDebug {
+		level, msg = levelWarn, promoted
+	}
 	if level < l.min || l.min == levelOff {
 		return
 	}

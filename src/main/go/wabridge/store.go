@@ -26,6 +26,11 @@ type storeConfig struct {
 	Proxy string `json:"proxy"`
 	// WebsocketURL replaces WhatsApp's websocket address (tests, a local fake server); empty for WhatsApp's.
 	WebsocketURL string `json:"websocketUrl"`
+	// TestServerRootKey is the base64 public key that signs a stand-in server's certificates, trusted instead of
+	// WhatsApp's own root key; empty for WhatsApp's.
+	TestServerRootKey string `json:"testServerRootKey"`
+	// ClientVersion pins the WhatsApp Web version the clients announce (2.3000.x); empty to follow WhatsApp's.
+	ClientVersion string `json:"clientVersion"`
 }
 
 // deviceStore is whatsmeow's SQL device store plus our table that says which number owns which device.

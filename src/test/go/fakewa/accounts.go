@@ -45,7 +45,7 @@ type device struct {
 	account     *account
 	jid, lid    types.JID
 	noiseKey    [32]byte // the client's Noise static key: a login must come from the same key
-	identityKey [32]byte
+	identityKey [32]byte // the companion identity the account signed, kept as the phone keeps it
 	preKeys     int      // keys the client uploaded, answered to its count queries
 	conn        *session // the live logged-in connection, nil when offline
 }
@@ -53,8 +53,7 @@ type device struct {
 // qrRef is one ref sent in a pair-device batch.
 type qrRef struct {
 	owner   *session
-	sentAt  time.Time
-	expires time.Time
+	expires time.Time // sending time plus the batch's lifetime
 	used    bool
 }
 
@@ -319,7 +318,7 @@ func (r *registry) newRefs(s *session, n int, now time.Time, lifetime time.Durat
 		if _, dup := r.refs[ref]; dup {
 			continue
 		}
-		r.refs[ref] = &qrRef{owner: s, sentAt: now, expires: now.Add(lifetime)}
+		r.refs[ref] = &qrRef{owner: s, expires: now.Add(lifetime)}
 		refs = append(refs, ref)
 	}
 	s.refs = append(s.refs, refs...)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mau.fi/libsignal/ecc"
+	signalLogger "go.mau.fi/libsignal/logger"
 	"google.golang.org/protobuf/proto"
 
 	"go.mau.fi/whatsmeow/proto/waCert"
@@ -19,6 +20,21 @@ const (
 	certValidity  = 10 * 365 * 24 * time.Hour
 	certClockSkew = time.Hour
 )
+
+// libsignal installs its default logger lazily on first use, unsynchronised, and ecc logs on every signature:
+// concurrent signing (several pairings, several servers in tests) would race on that global. Installing a
+// logger before any goroutine starts removes the lazy write.
+func init() {
+	signalLogger.Logger = silentSignalLogger{}
+}
+
+type silentSignalLogger struct{}
+
+func (silentSignalLogger) Debug(string, string)   {}
+func (silentSignalLogger) Info(string, string)    {}
+func (silentSignalLogger) Warning(string, string) {}
+func (silentSignalLogger) Error(string, string)   {}
+func (silentSignalLogger) Configure(string)       {}
 
 // buildCertChain issues the chain the client checks in handshake.go:verifyServerCert: an intermediate signed by
 // the root (issuer serial 0, as WACertIssuerSerial demands) and a leaf for our Noise static key signed by the

@@ -31,9 +31,8 @@ func newFrameConn(ws *websocket.Conn) *frameConn {
 // readFrame returns the next complete frame. Only one goroutine may read.
 func (fc *frameConn) readFrame(ctx context.Context) ([]byte, error) {
 	for {
-		frame, ok, err := fc.nextBuffered()
-		if err != nil || ok {
-			return frame, err
+		if frame, ok := fc.nextBuffered(); ok {
+			return frame, nil
 		}
 		typ, data, err := fc.ws.Read(ctx)
 		if err != nil {
@@ -53,17 +52,14 @@ func (fc *frameConn) readFrame(ctx context.Context) ([]byte, error) {
 	}
 }
 
-func (fc *frameConn) nextBuffered() ([]byte, bool, error) {
+// nextBuffered takes a complete frame off the buffer. A 3-byte length cannot exceed whatsmeow's 16 MiB limit.
+func (fc *frameConn) nextBuffered() ([]byte, bool) {
 	if len(fc.buf) < frameLengthSize {
-		return nil, false, nil
+		return nil, false
 	}
-	size := int(fc.buf[0])<<16 | int(fc.buf[1])<<8 | int(fc.buf[2])
-	if size >= socket.FrameMaxSize {
-		return nil, false, fmt.Errorf("frame of %d bytes is too large", size)
-	}
-	end := frameLengthSize + size
+	end := frameLengthSize + (int(fc.buf[0])<<16 | int(fc.buf[1])<<8 | int(fc.buf[2]))
 	if len(fc.buf) < end {
-		return nil, false, nil
+		return nil, false
 	}
 	frame := bytes.Clone(fc.buf[frameLengthSize:end])
 	if end == len(fc.buf) {
@@ -71,7 +67,7 @@ func (fc *frameConn) nextBuffered() ([]byte, bool, error) {
 	} else {
 		fc.buf = fc.buf[end:]
 	}
-	return frame, true, nil
+	return frame, true
 }
 
 // writeFrame sends one frame as one binary message; the server never sends the WA header.

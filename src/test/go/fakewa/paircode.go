@@ -101,6 +101,9 @@ func (srv *Server) enterCode(ctx context.Context, code, phone string) (pairOutco
 	}
 	req.busy.Lock()
 	defer req.busy.Unlock()
+	if srv.state.codeRequestFor(phone) != req { // linked or gone while we waited for an earlier entry
+		return pairOutcome{}, apiErrorf(404, "no pending pairing-code request for +%s", phone)
+	}
 	acct := srv.state.account(phone)
 	comp, err := srv.exchangeKeyBundle(ctx, req, acct, linkingCode)
 	if err != nil {

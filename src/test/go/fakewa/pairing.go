@@ -155,7 +155,9 @@ func (srv *Server) exchangePairSuccess(ctx context.Context, s *session, acct *ac
 	ctx, cancel := context.WithTimeout(ctx, pairAnswerTimeout)
 	defer cancel()
 	resp, err := s.request(ctx, pairSuccessNode(srv.newID(), container, jid, lid, srv.cfg.Now()))
-	if err != nil {
+	if errors.Is(err, errConnectionClosed) {
+		return pairOutcome{}, apiErrorf(502, "no answer to pair-success: %v", err)
+	} else if err != nil {
 		return pairOutcome{}, apiErrorf(504, "no answer to pair-success: %v", err)
 	}
 	if typ, _ := resp.Attrs["type"].(string); typ == "error" {

@@ -49,7 +49,7 @@ type session struct {
 
 func (srv *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		InsecureSkipVerify: true, // whatever Origin the client sends, as WhatsApp only checks it loosely
+		InsecureSkipVerify: true, // Origin is https://web.whatsapp.com while Host may be anything: accept it
 		CompressionMode:    websocket.CompressionDisabled,
 	})
 	if err != nil {
@@ -73,17 +73,16 @@ func (s *session) run(remote string) {
 		return
 	}
 	s.nt, s.clientStatic = hs.transport, hs.clientStatic
+	var started bool
 	if hs.payload.GetDevicePairingData() != nil {
 		s.logf("new device connected from %s (app version tertiary %d)", remote, appTertiary(hs.payload))
-		if !s.startPairing(hs.payload) {
-			return
-		}
+		started = s.startPairing(hs.payload)
 	} else {
-		if !s.startLogin(hs.payload) {
-			return
-		}
+		started = s.startLogin(hs.payload)
 	}
-	s.readLoop()
+	if started {
+		s.readLoop()
+	}
 }
 
 func (s *session) readLoop() {

@@ -1,6 +1,7 @@
 package dev.waworker.config;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -76,6 +77,12 @@ public record WhatsAppProperties(
      *                        logger: DEBUG, INFO, WARN, ERROR or OFF
      * @param websocketUrl    replaces WhatsApp's websocket address ({@code ws://host:port} or {@code wss://...});
      *                        for tests against a local server, empty in production
+     * @param clientVersion   the WhatsApp Web version the clients announce ({@code 2.3000.1045649367}); empty to
+     *                        follow WhatsApp Web's current one (asked at start and after WhatsApp refuses ours)
+     * @param testServer      {@code host:port} of a stand-in WhatsApp server (src/test/go/fakewa): the clients
+     *                        dial it over plain WebSocket; empty in production
+     * @param testServerRootKey base64 of the 32-byte key the stand-in signs its certificates with, trusted instead
+     *                        of WhatsApp's; required with {@code testServer}
      */
     public record Whatsmeow(
             @DefaultValue("") String storeDsn,
@@ -85,7 +92,10 @@ public record WhatsAppProperties(
             @DefaultValue("3") int connectAttempts,
             @DefaultValue("2s") Duration connectBackoff,
             @DefaultValue("INFO") String logLevel,
-            @DefaultValue("") String websocketUrl) {
+            @DefaultValue("") String websocketUrl,
+            @DefaultValue("") String clientVersion,
+            @DefaultValue("") String testServer,
+            @DefaultValue("") String testServerRootKey) {
 
         /** The longest WhatsApp keeps the first ref of a connection valid. */
         public static final Duration WHATSAPP_FIRST_QR_TTL = Duration.ofSeconds(60);
@@ -97,11 +107,16 @@ public record WhatsAppProperties(
                 Pattern.compile("(?i)(https?|socks5)://\\S+");
         private static final Pattern WEBSOCKET_URL =
                 Pattern.compile("(?i)wss?://\\S+");
+        private static final Pattern CLIENT_VERSION = Pattern.compile("\\d{1,9}\\.\\d{1,9}\\.\\d{1,10}");
+        private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}");
 
         public Whatsmeow {
             storeDsn = storeDsn == null ? "" : storeDsn.strip();
             proxy = proxy == null ? "" : proxy.strip();
             websocketUrl = websocketUrl == null ? "" : websocketUrl.strip();
+            clientVersion = clientVersion == null ? "" : clientVersion.strip();
+            testServer = testServer == null ? "" : testServer.strip();
+            testServerRootKey = testServerRootKey == null ? "" : testServerRootKey.strip();
             logLevel = logLevel == null ? "INFO" : logLevel.strip().toUpperCase(Locale.ROOT);
             requireTtl("first-qr-ttl", firstQrTtl, WHATSAPP_FIRST_QR_TTL);
             requireTtl("next-qr-ttl", nextQrTtl, WHATSAPP_NEXT_QR_TTL);
@@ -123,6 +138,49 @@ public record WhatsAppProperties(
             if (!websocketUrl.isEmpty() && !WEBSOCKET_URL.matcher(websocketUrl).matches()) {
                 throw new IllegalArgumentException(
                         "whatsapp.whatsmeow.websocket-url must be a ws:// or wss:// URL, was " + websocketUrl);
+            }
+            if (!clientVersion.isEmpty() && !CLIENT_VERSION.matcher(clientVersion).matches()) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow.client-version must look like 2.3000.1045649367,"
+                        + " was " + clientVersion);
+            }
+            requireTestServer(testServer, testServerRootKey, websocketUrl);
+        }
+
+        /** Whether the clients dial a stand-in server instead of WhatsApp. */
+        public boolean usesTestServer() {
+            return !testServer.isEmpty();
+        }
+
+        /** Where the clients' websocket goes: the stand-in, the configured URL, or WhatsApp's own (empty). */
+        public String effectiveWebsocketUrl() {
+            return usesTestServer() ? "ws://" + testServer : websocketUrl;
+        }
+
+        private static void requireTestServer(String testServer, String rootKey, String websocketUrl) {
+            if (testServer.isEmpty() != rootKey.isEmpty()) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow.test-server and test-server-root-key go"
+                        + " together: set both (the stand-in prints its root key when it starts) or neither");
+            }
+            if (testServer.isEmpty()) {
+                return;
+            }
+            if (!HOST_PORT.matcher(testServer).matches()) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow.test-server must be host:port, was "
+                        + testServer);
+            }
+            if (!websocketUrl.isEmpty()) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow.test-server and websocket-url both redirect"
+                        + " the clients: set only one");
+            }
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(rootKey);
+            } catch (IllegalArgumentException notBase64) {
+                key = new byte[0];
+            }
+            if (key.length != 32) {
+                throw new IllegalArgumentException("whatsapp.whatsmeow.test-server-root-key must be the base64 of 32"
+                        + " bytes (the rootKey the stand-in prints)");
             }
         }
 

@@ -12,6 +12,7 @@ public enum ErrorCode {
     PAIR_FAILED,
     TEMPORARY_BAN,
     STREAM_REPLACED,
+    PASSKEY_REQUIRED,
     /** A step of the worker failed unexpectedly; the validation ended, a new one may be requested. */
     INTERNAL_ERROR,
     /** After a restart, the linked device of a connected number was no longer in the device store. */

@@ -35,6 +35,11 @@ final class NumberValidation {
 
     static final String ALREADY_CONNECTED = "Session already connected. No QR needed.";
     static final String CLOSED_BY_BACKEND = "closed by backend";
+    static final String PASSKEY_REQUIRED_MESSAGE = "WhatsApp asks for a passkey before it links a new device to"
+            + " this account, and this worker cannot answer a passkey challenge (it has no screen or authenticator)."
+            + " Nothing was linked. Ask the user to link by phone number instead (send create with"
+            + " data.pairingMethod \"code\"), or to remove the passkey requirement for linking devices in WhatsApp"
+            + " on the phone, then request a new validation.";
 
     /** The session's log: operators follow one logger for a session's steps. */
     private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
@@ -294,8 +299,11 @@ final class NumberValidation {
                             + " connection. Send reconnect to take it back.", now);
             case ClientEvent.Disconnected disconnected -> onDisconnected(disconnected);
             case ClientEvent.ConnectFailed failed -> onConnectFailed(failed, now);
-            case ClientEvent.ClientOutdated ignored -> fail(ErrorCode.CLIENT_OUTDATED, Outcome.CLIENT_OUTDATED,
-                    "WhatsApp rejected this client version: the worker must be updated.", now);
+            case ClientEvent.ClientOutdated outdated -> fail(ErrorCode.CLIENT_OUTDATED, Outcome.CLIENT_OUTDATED,
+                    "WhatsApp rejected this client version (" + outdated.reason() + "): the worker must be updated.",
+                    now);
+            case ClientEvent.PasskeyRequired ignored -> fail(ErrorCode.PASSKEY_REQUIRED, Outcome.PASSKEY_REQUIRED,
+                    PASSKEY_REQUIRED_MESSAGE, now);
             case ClientEvent.ScannedWithoutMultidevice ignored -> List.of(error(ErrorCode.SCANNED_WITHOUT_MULTIDEVICE,
                     "The QR code was scanned by a phone without multi-device support. Update WhatsApp on the phone,"
                             + " then scan the next QR code.", now));

@@ -14,7 +14,7 @@ public final class SessionMetrics {
     /** How a validation (from {@code create} or {@code regenerate_qr} to its end) finished. */
     public enum Outcome {
         CONNECTED, QR_RETRIES_EXHAUSTED, PHONE_MISMATCH, CONNECT_FAILED, PAIR_FAILED, CLIENT_OUTDATED,
-        TEMPORARY_BAN, CLOSED, SUPERSEDED, INTERNAL_ERROR
+        TEMPORARY_BAN, PASSKEY_REQUIRED, CLOSED, SUPERSEDED, INTERNAL_ERROR
     }
 
     /**

@@ -66,8 +66,18 @@ public sealed interface ClientEvent {
     record ConnectFailed(String reason) implements ClientEvent {
     }
 
-    /** WhatsApp refused this client version: an upgrade of the worker is needed. */
-    record ClientOutdated() implements ClientEvent {
+    /**
+     * WhatsApp refused this client version and no newer one could be found (the whatsmeow adapter retries with
+     * WhatsApp Web's current version by itself first): an upgrade of the worker is needed.
+     */
+    record ClientOutdated(String reason) implements ClientEvent {
+    }
+
+    /**
+     * WhatsApp asks for a passkey (a WebAuthn challenge answered by the user's authenticator) before it links a
+     * device to this account. A headless worker cannot answer it: the pairing cannot go on.
+     */
+    record PasskeyRequired(String reason) implements ClientEvent {
     }
 
     /** The code was scanned by a phone whose WhatsApp does not have multi-device enabled. */

@@ -41,26 +41,14 @@ public final class ValidationBurst {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         int validations = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        String commandQueue = run + ".session.update";
-        String eventsQueue = run + ".worker.events";
-        int port = 18000 + (int) (ProcessHandle.current().pid() % 1000);
-        Path dataDir = Files.createTempDirectory(run);
-
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(); // the harness's own JDK
-        Process worker = new ProcessBuilder(java, "-jar", jar.toString(),
-                "--whatsapp.client=simulated", "--server.port=" + port, "--worker.id=" + run,
-                "--worker.data-dir=" + dataDir, "--worker.amqp.command-queue=" + commandQueue,
-                "--worker.amqp.events-queue=" + eventsQueue, "--worker.amqp.dead-letter-queue=" + run + ".dlq",
-                "--worker.amqp.worker-queue-prefix=" + run + ".session.update.")
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("worker.log").toFile()).start();
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("localhost");
-        try (Connection connection = factory.newConnection(run);
+        try (BenchWorker worker = new BenchWorker(jar, "--whatsapp.client=simulated");
+             Connection connection = factory.newConnection(worker.run);
              Channel channel = connection.createChannel()) {
-            awaitHealthy(port, worker, dataDir);
+            worker.awaitHealthy();
             Map<Long, Long> firstQrAt = new ConcurrentHashMap<>();
-            channel.basicConsume(eventsQueue, true, (tag, delivery) -> {
+            channel.basicConsume(worker.eventsQueue, true, (tag, delivery) -> {
                 long now = System.nanoTime();
                 JsonNode event = JSON.readTree(delivery.getBody());
                 if ("qr_generated".equals(event.path("action").asString())) {
@@ -69,28 +57,19 @@ public final class ValidationBurst {
             }, tag -> { });
             // The first burst after start-up pays for class loading and JIT compilation; the second one shows
             // the steady state. Both are reported.
-            boolean complete = burst("cold (first burst after start-up)", channel, commandQueue, 1, validations,
-                    firstQrAt, worker.pid());
-            complete &= burst("warm (second burst)", channel, commandQueue, validations + 1, validations, firstQrAt,
-                    worker.pid());
+            boolean complete = burst("cold (first burst after start-up)", channel, worker, 1, validations,
+                    firstQrAt);
+            complete &= burst("warm (second burst)", channel, worker, validations + 1, validations, firstQrAt);
+            worker.deleteQueues(channel);
             if (!complete) {
                 System.exit(1);
-            }
-            channel.queueDelete(commandQueue);
-            channel.queueDelete(eventsQueue);
-            channel.queueDelete(run + ".dlq");
-            channel.queueDelete(run + ".session.update." + run);
-        } finally {
-            worker.destroy();
-            if (!worker.waitFor(40, TimeUnit.SECONDS)) {
-                worker.destroyForcibly();
             }
         }
     }
 
     /** Sends {@code count} creates at once and waits for their first QR; prints the latencies and the RSS. */
-    private static boolean burst(String label, Channel channel, String commandQueue, long firstNumberId, int count,
-                                 Map<Long, Long> firstQrAt, long workerPid) throws Exception {
+    private static boolean burst(String label, Channel channel, BenchWorker worker, long firstNumberId, int count,
+                                 Map<Long, Long> firstQrAt) throws Exception {
         AMQP.BasicProperties json = new AMQP.BasicProperties.Builder().contentType("application/json")
                 .deliveryMode(2).build();
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
@@ -99,7 +78,7 @@ public final class ValidationBurst {
                     {"action":"create","data":{"numberId":%d,"phoneNumber":"+22177%07d"},"timestamp":%d}"""
                     .formatted(numberId, numberId, System.currentTimeMillis());
             sentAt.put(numberId, System.nanoTime());
-            channel.basicPublish("", commandQueue, json, command.getBytes(StandardCharsets.UTF_8));
+            channel.basicPublish("", worker.commandQueue, json, command.getBytes(StandardCharsets.UTF_8));
         }
         boolean complete = true;
         try {
@@ -114,34 +93,11 @@ public final class ValidationBurst {
                 sorted.length);
         if (sorted.length > 0) {
             System.out.printf("  create -> first qr_generated: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                    percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99), sorted[sorted.length - 1]);
+                    BenchWorker.percentile(sorted, 50), BenchWorker.percentile(sorted, 90),
+                    BenchWorker.percentile(sorted, 99), sorted[sorted.length - 1]);
         }
         System.out.printf("  worker RSS after them: %d MiB (peak so far %d MiB)%n",
-                residentKb(workerPid, "VmRSS") / 1024, residentKb(workerPid, "VmHWM") / 1024);
+                worker.residentKb("VmRSS") / 1024, worker.residentKb("VmHWM") / 1024);
         return complete;
-    }
-
-    private static double percentile(double[] sorted, int percent) {
-        int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
-    }
-
-    private static long residentKb(long pid, String field) throws IOException {
-        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                .filter(line -> line.startsWith(field + ":"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
-                .findFirst().orElse(-1);
-    }
-
-    private static void awaitHealthy(int port, Process worker, Path dataDir) {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                .timeout(Duration.ofSeconds(2)).build();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            if (!worker.isAlive()) {
-                throw new IllegalStateException("the worker exited; see " + dataDir.resolve("worker.log"));
-            }
-            return http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\"");
-        });
     }
 }

@@ -12,7 +12,14 @@ class WhatsmeowPropertiesTest {
     private static WhatsAppProperties.Whatsmeow whatsmeow(Duration firstQrTtl, Duration nextQrTtl, String proxy,
                                                           String logLevel, String websocketUrl) {
         return new WhatsAppProperties.Whatsmeow("", proxy, firstQrTtl, nextQrTtl, 3, Duration.ofSeconds(2),
-                logLevel, websocketUrl);
+                logLevel, websocketUrl, "", "", "");
+    }
+
+    private static final String ROOT_KEY = "A".repeat(43) + "=";
+
+    private static WhatsAppProperties.Whatsmeow testServer(String clientVersion, String testServer, String rootKey) {
+        return new WhatsAppProperties.Whatsmeow("", "", Duration.ofSeconds(60), Duration.ofSeconds(20), 3,
+                Duration.ofSeconds(2), "INFO", "", clientVersion, testServer, rootKey);
     }
 
     @Test
@@ -45,6 +52,33 @@ class WhatsmeowPropertiesTest {
         assertThatThrownBy(() -> whatsmeow(first, next, "", "INFO", "http://localhost:1"))
                 .hasMessageContaining("whatsapp.whatsmeow.websocket-url must be a ws:// or wss:// URL");
         assertThatThrownBy(() -> new WhatsAppProperties.Whatsmeow("", "", first, next, 0, Duration.ofSeconds(2),
-                "INFO", "")).hasMessageContaining("connect-attempts must be 1 or more");
+                "INFO", "", "", "", "")).hasMessageContaining("connect-attempts must be 1 or more");
+        assertThatThrownBy(() -> testServer("2.3000", "", ""))
+                .hasMessageContaining("whatsapp.whatsmeow.client-version must look like 2.3000.1045649367");
+    }
+
+    @Test
+    void aTestServerIsDialledOverPlainWebSocketWithItsRootKey() {
+        WhatsAppProperties.Whatsmeow settings = testServer("2.3000.1045649367", "127.0.0.1:7000", ROOT_KEY);
+
+        assertThat(settings.usesTestServer()).isTrue();
+        assertThat(settings.effectiveWebsocketUrl()).isEqualTo("ws://127.0.0.1:7000");
+        assertThat(testServer("", "", "").usesTestServer()).isFalse();
+        assertThat(testServer("", "", "").effectiveWebsocketUrl()).isEmpty();
+    }
+
+    @Test
+    void aTestServerNeedsItsRootKeyAndNothingElseRedirecting() {
+        assertThatThrownBy(() -> testServer("", "127.0.0.1:7000", ""))
+                .hasMessageContaining("test-server and test-server-root-key go together");
+        assertThatThrownBy(() -> testServer("", "", ROOT_KEY))
+                .hasMessageContaining("test-server and test-server-root-key go together");
+        assertThatThrownBy(() -> testServer("", "ws://127.0.0.1:7000", ROOT_KEY))
+                .hasMessageContaining("whatsapp.whatsmeow.test-server must be host:port");
+        assertThatThrownBy(() -> testServer("", "127.0.0.1:7000", "c2hvcnQ="))
+                .hasMessageContaining("test-server-root-key must be the base64 of 32 bytes");
+        assertThatThrownBy(() -> new WhatsAppProperties.Whatsmeow("", "", Duration.ofSeconds(60),
+                Duration.ofSeconds(20), 3, Duration.ofSeconds(2), "INFO", "ws://x:1", "", "127.0.0.1:7000", ROOT_KEY))
+                .hasMessageContaining("set only one");
     }
 }

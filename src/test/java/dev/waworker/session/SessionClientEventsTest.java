@@ -187,10 +187,30 @@ class SessionClientEventsTest {
     @Test
     void clientOutdatedEndsTheSession() {
         fixture.create(6);
-        fixture.whatsApp.client(6).emit(new ClientEvent.ClientOutdated());
+        fixture.whatsApp.client(6).emit(new ClientEvent.ClientOutdated("version 2.3000.1 refused"));
 
-        assertThat(sink.last(WorkerEvent.Error.class).code()).isEqualTo(ErrorCode.CLIENT_OUTDATED);
+        WorkerEvent.Error error = sink.last(WorkerEvent.Error.class);
+        assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_OUTDATED);
+        assertThat(error.error()).contains("version 2.3000.1 refused").contains("the worker must be updated");
         assertThat(fixture.hasSession(6)).isFalse();
+    }
+
+    @Test
+    void aPasskeyDemandEndsThePairingAtOnceAndSaysWhatTheUserCanDo() {
+        fixture.create(6);
+        fixture.giveRefs(6, 6);
+        fixture.whatsApp.client(6).emit(new ClientEvent.PasskeyRequired("passkey"));
+
+        WorkerEvent.Error error = sink.last(WorkerEvent.Error.class);
+        assertThat(error.code()).isEqualTo(ErrorCode.PASSKEY_REQUIRED);
+        assertThat(error.error()).contains("passkey").contains("pairingMethod \"code\"")
+                .contains("Nothing was linked");
+        assertThat(fixture.hasSession(6)).isFalse();
+        assertThat(fixture.whatsApp.client(6).calls).doesNotContain("logout");
+        // No QR is left to expire: the timeline ends here.
+        int events = sink.events.size();
+        fixture.timers.advance(Duration.ofMinutes(5));
+        assertThat(sink.events).hasSize(events);
     }
 
     @Test

@@ -12,6 +12,18 @@ sealed interface BridgeEvent {
     record ForClient(long handle, ClientEvent event) implements BridgeEvent {
     }
 
+    /**
+     * The WhatsApp Web version the clients announce changed (learnt from web.whatsapp.com after a start or a 405).
+     *
+     * @param source {@code built-in}, {@code fetched} or {@code override}
+     */
+    record ClientVersion(String version, String source, String previous) implements BridgeEvent {
+        @Override
+        public long handle() {
+            return 0;
+        }
+    }
+
     /** One of whatsmeow's log lines: goes to the {@code whatsmeow} logger. */
     record Log(long handle, long numberId, String level, String module, String message) implements BridgeEvent {
     }

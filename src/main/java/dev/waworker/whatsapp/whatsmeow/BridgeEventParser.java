@@ -41,7 +41,10 @@ final class BridgeEventParser {
             case "stream_replaced" -> client(handle, new ClientEvent.StreamReplaced());
             case "disconnected" -> client(handle, new ClientEvent.Disconnected(text(event, "reason")));
             case "connect_failed" -> client(handle, new ClientEvent.ConnectFailed(text(event, "reason")));
-            case "client_outdated" -> client(handle, new ClientEvent.ClientOutdated());
+            case "client_outdated" -> client(handle, new ClientEvent.ClientOutdated(text(event, "reason")));
+            case "passkey_required" -> client(handle, new ClientEvent.PasskeyRequired(text(event, "reason")));
+            case "client_version" -> new BridgeEvent.ClientVersion(text(event, "version"), text(event, "source"),
+                    text(event, "previous"));
             case "scanned_without_multidevice" -> client(handle, new ClientEvent.ScannedWithoutMultidevice());
             case "temporary_ban" -> client(handle, new ClientEvent.TemporaryBan(text(event, "code"),
                     Duration.ofSeconds(event.path("expiresInSeconds").asLong())));

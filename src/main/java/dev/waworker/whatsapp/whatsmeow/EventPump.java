@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +29,14 @@ final class EventPump implements AutoCloseable {
     private final Wabridge bridge;
     private final BridgeEventParser parser;
     private final Map<Long, ClientEventListener> listeners = new ConcurrentHashMap<>();
+    private final Consumer<BridgeEvent.ClientVersion> versionListener;
     private final Thread thread;
     private volatile boolean running = true;
 
-    EventPump(Wabridge bridge, BridgeEventParser parser) {
+    EventPump(Wabridge bridge, BridgeEventParser parser, Consumer<BridgeEvent.ClientVersion> versionListener) {
         this.bridge = bridge;
         this.parser = parser;
+        this.versionListener = versionListener;
         this.thread = Thread.ofPlatform().name("wabridge-events").daemon().unstarted(this::run);
     }
 
@@ -73,6 +76,11 @@ final class EventPump implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.warn("The listener of client {} failed on {}", handle, event, e);
                 }
+            }
+            case BridgeEvent.ClientVersion version -> {
+                LOG.warn("WhatsApp client version is now {} ({}; was {})", version.version(), version.source(),
+                        version.previous());
+                versionListener.accept(version);
             }
             case BridgeEvent.Log log -> WHATSMEOW_LOG.atLevel(levelOf(log.level()))
                     .log("{}[{}] {}", numberPrefix(log.numberId()), log.module(), log.message());

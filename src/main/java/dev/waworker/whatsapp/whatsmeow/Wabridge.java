@@ -22,8 +22,14 @@ public final class Wabridge {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    /** What the library was built from. */
-    public record Version(String bridge, String whatsmeow, String go) {
+    /**
+     * What the library was built from, and the WhatsApp Web version its clients announce.
+     *
+     * @param clientVersionSource {@code built-in} (whatsmeow's own), {@code fetched} (WhatsApp Web's current) or
+     *                            {@code override} ({@code whatsapp.whatsmeow.client-version})
+     */
+    public record Version(String bridge, String whatsmeow, String go, String clientVersion,
+                          String clientVersionSource) {
     }
 
     /** The Go side's counters: a leak shows here first. */
@@ -34,11 +40,13 @@ public final class Wabridge {
     /**
      * The JSON given to {@code wb_open_store}.
      *
-     * @param sqlitePath   the SQLite file, used when {@code postgresDsn} is empty
-     * @param websocketUrl replaces WhatsApp's websocket address (tests); empty for WhatsApp's
+     * @param sqlitePath        the SQLite file, used when {@code postgresDsn} is empty
+     * @param websocketUrl      replaces WhatsApp's websocket address (tests); empty for WhatsApp's
+     * @param testServerRootKey base64 root key of a stand-in server's certificates; empty for WhatsApp's
+     * @param clientVersion     the client version to announce; empty to follow WhatsApp Web's current one
      */
     public record StoreConfig(String sqlitePath, String postgresDsn, String logLevel, String proxy,
-                              String websocketUrl) {
+                              String websocketUrl, String testServerRootKey, String clientVersion) {
     }
 
     /** A client the bridge created: its handle, and whether the store had a linked device for the number. */

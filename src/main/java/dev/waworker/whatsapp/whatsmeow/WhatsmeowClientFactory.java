@@ -1,6 +1,8 @@
 package dev.waworker.whatsapp.whatsmeow;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
@@ -17,18 +19,48 @@ public final class WhatsmeowClientFactory implements WhatsAppClientFactory, Auto
 
     private final Wabridge bridge;
     private final EventPump pump;
+    private final AtomicReference<ClientVersionInUse> clientVersion;
 
-    private WhatsmeowClientFactory(Wabridge bridge, EventPump pump) {
+    private WhatsmeowClientFactory(Wabridge bridge, EventPump pump, AtomicReference<ClientVersionInUse> clientVersion) {
         this.bridge = bridge;
         this.pump = pump;
+        this.clientVersion = clientVersion;
     }
 
     /** Opens the device store and starts the event pump. */
     public static WhatsmeowClientFactory open(Wabridge bridge, Wabridge.StoreConfig store, QrTtls qrTtls) {
+        return open(bridge, store, qrTtls, version -> {
+        });
+    }
+
+    /**
+     * Opens the device store and starts the event pump.
+     *
+     * @param versionWatcher told of the client version in use now, and of every change (WhatsApp Web's current
+     *                       version learnt after a start or a 405), from the event pump's thread
+     */
+    public static WhatsmeowClientFactory open(Wabridge bridge, Wabridge.StoreConfig store, QrTtls qrTtls,
+                                              Consumer<ClientVersionInUse> versionWatcher) {
         bridge.openStore(store);
-        EventPump pump = new EventPump(bridge, new BridgeEventParser(qrTtls));
+        AtomicReference<ClientVersionInUse> clientVersion =
+                new AtomicReference<>(ClientVersionInUse.of(bridge.version()));
+        versionWatcher.accept(clientVersion.get());
+        EventPump pump = new EventPump(bridge, new BridgeEventParser(qrTtls), change -> {
+            clientVersion.set(ClientVersionInUse.of(change));
+            versionWatcher.accept(clientVersion.get());
+        });
         pump.start();
-        return new WhatsmeowClientFactory(bridge, pump);
+        return new WhatsmeowClientFactory(bridge, pump, clientVersion);
+    }
+
+    /** The WhatsApp Web version the clients announce now. */
+    public ClientVersionInUse clientVersion() {
+        return clientVersion.get();
+    }
+
+    /** What the native library was built from. */
+    public Wabridge.Version libraryVersion() {
+        return bridge.version();
     }
 
     @Override

@@ -50,7 +50,10 @@ class BridgeEventParserTest {
                 .isEqualTo(new ClientEvent.Disconnected("closed"));
         assertThat(clientEvent(event("connect_failed", "\"reason\":\"connection refused: x\"")))
                 .isEqualTo(new ClientEvent.ConnectFailed("connection refused: x"));
-        assertThat(clientEvent(event("client_outdated", ""))).isEqualTo(new ClientEvent.ClientOutdated());
+        assertThat(clientEvent(event("client_outdated", "\"reason\":\"too old\"")))
+                .isEqualTo(new ClientEvent.ClientOutdated("too old"));
+        assertThat(clientEvent(event("passkey_required", "\"reason\":\"passkey\"")))
+                .isEqualTo(new ClientEvent.PasskeyRequired("passkey"));
         assertThat(clientEvent(event("scanned_without_multidevice", "")))
                 .isEqualTo(new ClientEvent.ScannedWithoutMultidevice());
         assertThat(clientEvent(event("temporary_ban", "\"code\":\"102: too many people blocked you\","

@@ -8,6 +8,12 @@ import java.time.Duration;
 /** Opens the real library's store in a directory of its own. */
 final class NativeFixture {
 
+    /**
+     * whatsmeow's own client version, pinned so that no test asks web.whatsapp.com for the current one (tests of
+     * that ask the stand-in server).
+     */
+    static final String BUILT_IN_CLIENT_VERSION = "2.3000.1045649367";
+
     static final QrTtls WHATSAPP_TTLS = new QrTtls(Duration.ofSeconds(60), Duration.ofSeconds(20));
 
     private NativeFixture() {
@@ -18,7 +24,8 @@ final class NativeFixture {
     }
 
     static Wabridge.StoreConfig sqliteStore(Path directory, String websocketUrl, String logLevel) {
-        return new Wabridge.StoreConfig(directory.resolve("whatsmeow.db").toString(), "", logLevel, "", websocketUrl);
+        return new Wabridge.StoreConfig(directory.resolve("whatsmeow.db").toString(), "", logLevel, "", websocketUrl,
+                "", BUILT_IN_CLIENT_VERSION);
     }
 
     /** The resident set size of this process, from the kernel's own accounting. */

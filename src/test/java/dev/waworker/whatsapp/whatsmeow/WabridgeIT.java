@@ -28,12 +28,21 @@ class WabridgeIT {
     }
 
     @Test
-    void itNamesTheWhatsmeowItWasBuiltWith() {
+    void itNamesTheWhatsmeowItWasBuiltWith() throws IOException {
         Wabridge.Version version = bridge.version();
 
         assertThat(version.bridge()).isEqualTo("0.1.0");
-        assertThat(version.whatsmeow()).isEqualTo("v0.0.0-20260821141805-33cfac511629");
+        assertThat(version.whatsmeow()).isEqualTo(pinnedWhatsmeow());
         assertThat(version.go()).startsWith("go1.26");
+    }
+
+    /** The version go.mod requires: the library must be built from exactly that. */
+    private static String pinnedWhatsmeow() throws IOException {
+        return Files.readAllLines(Path.of("src/main/go/wabridge/go.mod")).stream()
+                .map(String::strip)
+                .filter(line -> line.startsWith("go.mau.fi/whatsmeow "))
+                .map(line -> line.split("\\s+")[1])
+                .findFirst().orElseThrow();
     }
 
     @Test

@@ -11,6 +11,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.annotation.Bean;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
 
@@ -21,6 +29,10 @@ class WhatsmeowConfigurationIT {
 
     @EnableConfigurationProperties({WhatsAppProperties.class, WorkerProperties.class})
     static class Properties {
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
     }
 
     private final ApplicationContextRunner context = new ApplicationContextRunner()
@@ -33,6 +45,16 @@ class WhatsmeowConfigurationIT {
                 .run(running -> {
                     assertThat(running).hasSingleBean(WhatsmeowClientFactory.class);
                     assertThat(dataDir.resolve("whatsmeow.db")).exists();
+                    // No route to web.whatsapp.com here: whatsmeow's own version stays, and says so.
+                    Health health = running.getBean(WhatsmeowHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    assertThat(health.getDetails()).containsEntry("testServer", false)
+                            .containsEntry("clientVersion", NativeFixture.BUILT_IN_CLIENT_VERSION)
+                            .containsKey("clientVersionSource").containsKey("whatsmeow");
+                    Gauge version = running.getBean(MeterRegistry.class).find("whatsapp.client.version")
+                            .tag("version", NativeFixture.BUILT_IN_CLIENT_VERSION).gauge();
+                    assertThat(version).isNotNull();
+                    assertThat(version.value()).isEqualTo(1.0);
                 });
         // The context closed the factory: the library's single store is free again.
         Wabridge bridge = new Wabridge();

@@ -1,0 +1,80 @@
+package dev.waworker.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.waworker.WorkerApplication;
+import dev.waworker.testing.QrPng;
+import dev.waworker.testing.StandInServer;
+
+/**
+ * A linked number survives a restart of the worker: the second run finds the device in the SQLite device store
+ * the first one wrote, whatsmeow logs it in to the stand-in WhatsApp server with its stored keys (the server checks
+ * them), and the backend hears {@code connected} again, with no QR and no scan.
+ */
+class WorkerRestartIT {
+
+    private static final TestWorker WORKER = TestWorker.unique("restart");
+    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
+    private static final StandInServer WHATSAPP = StandInServer.start();
+
+    @AfterAll
+    static void cleanUp() {
+        WORKER.queuesToDelete().forEach(BACKEND.admin()::deleteQueue);
+        BACKEND.close();
+        WHATSAPP.close();
+    }
+
+    @Test
+    void aLinkedNumberLogsInAgainAfterARestartWithoutAScan() {
+        String phone = "+221778000901";
+        String jid;
+        try (ConfigurableApplicationContext first = startWorker()) {
+            BACKEND.sendCommand("create", 901, phone);
+            String qr = QrPng.decode((String) BACKEND.awaitEvent(901, "qr_generated").get("qrCode"));
+            jid = WHATSAPP.scan(qr, phone).text("jid");
+            assertThat(BACKEND.awaitEvent(901, "connected").json()).containsEntry("jid", jid);
+        }
+        await().atMost(BackendProbe.WAIT).until(() -> !connectedOnServer(phone));
+
+        try (ConfigurableApplicationContext second = startWorker()) {
+            await().atMost(BackendProbe.WAIT).until(() -> BACKEND.eventsFor(901).size() >= 3);
+            assertThat(BACKEND.eventsFor(901)).extracting(BackendProbe.Event::action)
+                    .containsExactly("qr_generated", "connected", "connected");
+            assertThat(BACKEND.eventsFor(901).getLast().json()).containsEntry("jid", jid)
+                    .containsEntry("phoneNumber", phone);
+            await().atMost(BackendProbe.WAIT).until(() -> connectedOnServer(phone));
+            second.getBean(CommandIntake.class).stop();
+        }
+    }
+
+    private static boolean connectedOnServer(String phone) {
+        return WHATSAPP.devices().stream().anyMatch(device -> phone.equals(device.path("phoneNumber").asString())
+                && device.path("connected").asBoolean());
+    }
+
+    /**
+     * The whole worker on the same data directory each time, with whatsmeow pointed at the stand-in. The settings
+     * go in as command-line arguments, as an operator's would: they outrank the packaged application.yml.
+     */
+    private static ConfigurableApplicationContext startWorker() {
+        Map<String, Object> properties = new HashMap<>(WORKER.properties());
+        properties.remove("whatsapp.client");
+        properties.putAll(WHATSAPP.workerProperties());
+        properties.put("server.port", 0);
+        String[] arguments = properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                .toArray(String[]::new);
+        ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(arguments);
+        assertThat(worker.getEnvironment().getProperty("worker.data-dir")).isEqualTo(WORKER.dataDir().toString());
+        return worker;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.waworker.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.waworker.testing.QrPng;
+import dev.waworker.testing.StandInServer;
+
+/**
+ * Load harness (run by scripts/bench-pairings.sh, not by the test suite): the packaged worker as its own process,
+ * with the real whatsmeow, against the stand-in WhatsApp server. It pairs numbers one after the other, each as a
+ * backend and a phone would (create, the QR read back from the event's PNG, the scan), and measures the time from
+ * the scan to the {@code connected} event on the events queue; then it links more numbers, in groups, up to the
+ * target of connected sessions, and reads the worker's resident memory.
+ *
+ * <p>Arguments: {@code <worker jar> [timed pairings=100] [connected sessions=200]}. RabbitMQ must answer on
+ * localhost:5672 and {@code target/fakewa/fakewa} must be built.
+ */
+public final class RealProtocolPairings {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int GROUP = 10;
+
+    private final Map<Long, String> firstQr = new ConcurrentHashMap<>();
+    private final Map<Long, Long> connectedAt = new ConcurrentHashMap<>();
+    private final Map<Long, String> failures = new ConcurrentHashMap<>();
+    private final StandInServer whatsApp;
+    private final BenchWorker worker;
+    private final Channel channel;
+
+    private RealProtocolPairings(StandInServer whatsApp, BenchWorker worker, Channel channel) {
+        this.whatsApp = whatsApp;
+        this.worker = worker;
+        this.channel = channel;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        int timed = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int sessions = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("localhost");
+        try (StandInServer whatsApp = StandInServer.start();
+             BenchWorker worker = new BenchWorker(jar, "--whatsapp.client=whatsmeow",
+                     "--whatsapp.whatsmeow.test-server=" + whatsApp.address(),
+                     "--whatsapp.whatsmeow.test-server-root-key=" + whatsApp.rootKey(),
+                     "--whatsapp.whatsmeow.log-level=WARN");
+             Connection connection = factory.newConnection(worker.run);
+             Channel channel = connection.createChannel()) {
+            worker.awaitHealthy();
+            new RealProtocolPairings(whatsApp, worker, channel).run(timed, sessions);
+            worker.deleteQueues(channel);
+        }
+    }
+
+    private void run(int timed, int sessions) throws Exception {
+        channel.basicConsume(worker.eventsQueue, true, (tag, delivery) -> record(delivery.getBody()), tag -> { });
+        long idleKb = worker.residentKb("VmRSS");
+        double[] latencies = new double[timed];
+        for (int i = 0; i < timed; i++) {
+            latencies[i] = pairAndTime(i + 1);
+        }
+        java.util.Arrays.sort(latencies);
+        System.out.printf("%d pairings one after the other, scan -> connected: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                timed, BenchWorker.percentile(latencies, 50), BenchWorker.percentile(latencies, 99),
+                latencies[timed - 1]);
+        for (long first = timed + 1; first <= sessions; first += GROUP) {
+            linkGroup(first, (int) Math.min(GROUP, sessions - first + 1));
+        }
+        await().atMost(WAIT).until(() -> whatsApp.devices().stream()
+                .filter(device -> device.path("connected").asBoolean()).count() >= sessions);
+        long connectedKb = worker.residentKb("VmRSS");
+        System.out.printf("worker RSS: %d MiB idle after start-up, %d MiB with %d connected sessions "
+                        + "(peak %d MiB); %.0f KiB per session%n", idleKb / 1024, connectedKb / 1024, sessions,
+                worker.residentKb("VmHWM") / 1024, (connectedKb - idleKb) / (double) sessions);
+    }
+
+    private void record(byte[] body) {
+        long now = System.nanoTime();
+        JsonNode event = JSON.readTree(body);
+        long numberId = event.path("numberId").asLong();
+        switch (event.path("action").asString()) {
+            case "qr_generated" -> firstQr.putIfAbsent(numberId, event.path("qrCode").asString());
+            case "connected" -> connectedAt.putIfAbsent(numberId, now);
+            case "error" -> failures.put(numberId, event.path("code").asString());
+            default -> { }
+        }
+    }
+
+    /** One pairing: create, QR, scan; the time from the scan to the backend's {@code connected}, in ms. */
+    private double pairAndTime(long numberId) throws Exception {
+        create(numberId);
+        String qr = QrPng.decode(awaitQr(numberId));
+        long scannedAt = System.nanoTime();
+        scan(numberId, qr);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> connectedAt.containsKey(numberId));
+        return (connectedAt.get(numberId) - scannedAt) / 1e6;
+    }
+
+    /** Links {@code count} numbers at once, as many users scanning at the same time. */
+    private void linkGroup(long first, int count) throws Exception {
+        List<Long> numbers = new ArrayList<>();
+        for (long numberId = first; numberId < first + count; numberId++) {
+            create(numberId);
+            numbers.add(numberId);
+        }
+        for (long numberId : numbers) {
+            scan(numberId, QrPng.decode(awaitQr(numberId)));
+        }
+        await().atMost(WAIT).until(() -> numbers.stream().allMatch(connectedAt::containsKey));
+    }
+
+    private void create(long numberId) throws Exception {
+        String command = """
+                {"action":"create","data":{"numberId":%d,"phoneNumber":"%s"}}""".formatted(numberId, phone(numberId));
+        channel.basicPublish("", worker.commandQueue,
+                new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+                command.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String awaitQr(long numberId) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
+            if (failures.containsKey(numberId)) {
+                throw new IllegalStateException("number " + numberId + " failed: " + failures.get(numberId));
+            }
+            return firstQr.containsKey(numberId);
+        });
+        return firstQr.get(numberId);
+    }
+
+    private void scan(long numberId, String qr) {
+        StandInServer.Answer answer = whatsApp.scan(qr, phone(numberId));
+        if (answer.status() != 200) {
+            throw new IllegalStateException("scan of number " + numberId + ": HTTP " + answer.status() + " "
+                    + answer.body());
+        }
+    }
+
+    private static String phone(long numberId) {
+        return "+22177%07d".formatted(numberId);
+    }
+}
