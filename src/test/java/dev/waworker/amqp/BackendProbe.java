@@ -45,13 +45,21 @@ final class BackendProbe implements AutoCloseable {
     }
 
     private final TestWorker worker;
-    private final CachingConnectionFactory connection = RabbitBroker.connectionFactory();
-    private final RabbitTemplate rabbit = new RabbitTemplate(connection);
-    private final RabbitAdmin admin = new RabbitAdmin(connection);
+    private final CachingConnectionFactory connection;
+    private final RabbitTemplate rabbit;
+    private final RabbitAdmin admin;
     private final List<Event> events = new CopyOnWriteArrayList<>();
 
     BackendProbe(TestWorker worker) {
+        this(worker, RabbitBroker.port());
+    }
+
+    /** A probe on the broker at {@code port} of this host (a node the test started itself). */
+    BackendProbe(TestWorker worker, int port) {
         this.worker = worker;
+        this.connection = RabbitBroker.connectionFactory(port);
+        this.rabbit = new RabbitTemplate(connection);
+        this.admin = new RabbitAdmin(connection);
         // Shows a message without content_type as having none (Spring's reader would say application/octet-stream).
         rabbit.setMessagePropertiesConverter(new AbsentContentTypeKeepingConverter());
     }
