@@ -5,8 +5,4 @@
 #   scripts/bench-outage.sh [validations] [outage seconds]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-prepare_to_build_and_run
-./mvnw -B -q -DskipTests package test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
-exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.waworker.bench.OutageLoad target/whatsapp-worker.jar "${1:-500}" "${2:-30}"
+run_bench OutageLoad "${1:-500}" "${2:-30}"

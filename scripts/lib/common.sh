@@ -105,3 +105,15 @@ prepare_to_build_and_run() {
   ensure_go
   ensure_rabbitmq
 }
+
+# Builds the jar and the test classes, then runs the load harness dev.waworker.bench.$1 on the packaged worker with
+# the remaining arguments.
+run_bench() {
+  local harness="$1"
+  shift
+  prepare_to_build_and_run
+  ./mvnw -B -q -DskipTests package test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+  exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+    "dev.waworker.bench.$harness" target/whatsapp-worker.jar "$@"
+}
