@@ -18,18 +18,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * A RabbitMQ node of a test's own on this machine (its own node name, ports and data directory), so that the test
  * can really stop the broker ({@code rabbitmqctl stop_app}) without disturbing the shared one the other tests use.
- * Needs {@code rabbitmq-server} and {@code rabbitmqctl} on the PATH, as the shared broker's installation has them.
+ * Uses the installed RabbitMQ's scripts directly ({@code /usr/lib/rabbitmq/bin}, else those on the PATH), so that
+ * the node runs as the test's own user with that user's Erlang cookie: Debian's wrappers on the PATH refuse any
+ * user but root and {@code rabbitmq}, and a CI job is neither.
  */
 public final class OwnRabbitNode implements AutoCloseable {
 
     public final String name = "worker-test-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
     public final int port = freePort();
     private final int distributionPort = freePort();
+    private static final Path INSTALLED = Path.of("/usr/lib/rabbitmq/bin");
+
     private final Path dir;
 
     public OwnRabbitNode() {
         try {
-            // The node runs as the broker's own user, which must be able to write here.
+            // Open to all: where the scripts switch to the broker's own user, that user writes here.
             dir = Files.createTempDirectory("rabbit-node-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwxrwxrwx")));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -42,7 +46,7 @@ public final class OwnRabbitNode implements AutoCloseable {
 
     /** Starts the node and waits until it serves AMQP. */
     public OwnRabbitNode start() {
-        ProcessBuilder server = new ProcessBuilder("rabbitmq-server", "-detached").redirectErrorStream(true)
+        ProcessBuilder server = new ProcessBuilder(script("rabbitmq-server"), "-detached").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server.out").toFile());
         Map<String, String> env = server.environment();
         env.put("RABBITMQ_NODENAME", name);
@@ -79,11 +83,16 @@ public final class OwnRabbitNode implements AutoCloseable {
     }
 
     private int ctl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-n", name));
+        List<String> command = new ArrayList<>(List.of(script("rabbitmqctl"), "-n", name));
         command.addAll(List.of(arguments));
         return run(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("ctl.out").toFile())),
                 Duration.ofSeconds(60));
+    }
+
+    private static String script(String name) {
+        Path installed = INSTALLED.resolve(name);
+        return Files.isExecutable(installed) ? installed.toString() : name;
     }
 
     private static int run(ProcessBuilder builder, Duration timeout) {
