@@ -43,6 +43,9 @@ type versionKeeper struct {
 	fetching *versionFetch
 }
 
+// whatsmeowBuiltInVersion is the version whatsmeow was released with, read before any keeper changes it.
+var whatsmeowBuiltInVersion = store.GetWAVersion()
+
 // versionFetch is one request in flight; callers that arrive meanwhile wait for its outcome instead of asking
 // again (a 405 usually hits every client at once).
 type versionFetch struct {
@@ -56,8 +59,11 @@ type versionFetch struct {
 func newVersionKeeper(override string, httpClient *http.Client, announce func(store.WAVersionContainer, string, string),
 	log func(logLevel, string)) (*versionKeeper, error) {
 	k := &versionKeeper{httpClient: httpClient, announce: announce, log: log, ready: make(chan struct{}),
-		current: store.GetWAVersion(), source: versionBuiltIn}
+		current: whatsmeowBuiltInVersion, source: versionBuiltIn}
 	if override == "" {
+		// whatsmeow's version is process-wide: a store opened again after one that fetched or pinned a version
+		// must start from the built-in one, as its "built-in" source says.
+		store.SetWAVersion(whatsmeowBuiltInVersion)
 		return k, nil
 	}
 	parsed, err := store.ParseVersion(override)

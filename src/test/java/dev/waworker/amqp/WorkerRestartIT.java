@@ -67,6 +67,9 @@ class WorkerRestartIT {
         properties.remove("whatsapp.client");
         properties.putAll(WHATSAPP.workerProperties());
         properties.put("server.port", 0);
-        return new SpringApplicationBuilder(WorkerApplication.class).properties(properties).run();
+        // As command-line arguments: default properties (builder.properties) rank below application.yml, whose
+        // data-dir (./data) and port (8080) would win, and a device left in ./data by an earlier run be restored.
+        return new SpringApplicationBuilder(WorkerApplication.class).run(properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue()).toArray(String[]::new));
     }
 }

@@ -32,9 +32,16 @@ final class BenchWorker implements AutoCloseable {
 
     /** Starts {@code jar} with the run's queues and data directory, plus {@code extraArgs}. */
     BenchWorker(Path jar, String... extraArgs) throws IOException {
+        this(jar, List.of(), extraArgs);
+    }
+
+    /** The same, with options for the worker's JVM (such as {@code -Xmx384m}). */
+    BenchWorker(Path jar, List<String> jvmOptions, String... extraArgs) throws IOException {
         dataDir = Files.createTempDirectory(run);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(); // the harness's own JDK
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + port,
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
                 "--worker.id=" + run, "--worker.data-dir=" + dataDir,
                 "--worker.amqp.command-queue=" + commandQueue, "--worker.amqp.events-queue=" + eventsQueue,
                 "--worker.amqp.dead-letter-queue=" + run + ".dlq",
