@@ -21,6 +21,9 @@ const (
 	versionOverride = "override"
 )
 
+// whatsmeowBuiltInVersion is the version whatsmeow ships with, read before anything changes it.
+var whatsmeowBuiltInVersion = store.GetWAVersion()
+
 // versionKeeper owns the WhatsApp Web client version every client announces in its handshake. WhatsApp refuses
 // clients that are too old (405, "client outdated"), and the version built into whatsmeow ages with the pin: so
 // at start, and again after a 405, the keeper asks web.whatsapp.com for the current version (whatsmeow's
@@ -43,9 +46,6 @@ type versionKeeper struct {
 	fetching *versionFetch
 }
 
-// whatsmeowBuiltInVersion is the version whatsmeow was released with, read before any keeper changes it.
-var whatsmeowBuiltInVersion = store.GetWAVersion()
-
 // versionFetch is one request in flight; callers that arrive meanwhile wait for its outcome instead of asking
 // again (a 405 usually hits every client at once).
 type versionFetch struct {
@@ -58,12 +58,10 @@ type versionFetch struct {
 // until the first fetch answers.
 func newVersionKeeper(override string, httpClient *http.Client, announce func(store.WAVersionContainer, string, string),
 	log func(logLevel, string)) (*versionKeeper, error) {
-	k := &versionKeeper{httpClient: httpClient, announce: announce, log: log, ready: make(chan struct{}),
-		current: whatsmeowBuiltInVersion, source: versionBuiltIn}
+	k := &versionKeeper{httpClient: httpClient, announce: announce, log: log, ready: make(chan struct{})}
 	if override == "" {
-		// whatsmeow's version is process-wide: a store opened again after one that fetched or pinned a version
-		// must start from the built-in one, as its "built-in" source says.
-		store.SetWAVersion(whatsmeowBuiltInVersion)
+		// Each opening of the store starts afresh: a version learnt by the previous one is not carried over.
+		k.set(whatsmeowBuiltInVersion, versionBuiltIn)
 		return k, nil
 	}
 	parsed, err := store.ParseVersion(override)

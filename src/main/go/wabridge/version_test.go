@@ -13,8 +13,8 @@ import (
 	"go.mau.fi/whatsmeow/store"
 )
 
-// builtInVersion is whatsmeow's own client version, read before any test changes it.
-var builtInVersion = store.GetWAVersion()
+// builtInVersion is whatsmeow's own client version.
+var builtInVersion = whatsmeowBuiltInVersion
 
 // webWhatsApp serves what GetLatestVersion scrapes from web.whatsapp.com, and counts the requests.
 type webWhatsApp struct {
@@ -109,6 +109,19 @@ func TestTheOperatorsVersionIsUsedAndNeverFetched(t *testing.T) {
 	}
 	if web.requests.Load() != 0 {
 		t.Fatalf("web.whatsapp.com was asked %d times", web.requests.Load())
+	}
+}
+
+func TestEachOpeningStartsFromTheBuiltInVersion(t *testing.T) {
+	web := newWebWhatsApp(t, int64(builtInVersion[2])+1000)
+	first, _ := openBridge(t, map[string]string{"websocketUrl": web.websocketURL(), "clientVersion": ""})
+	versionOf(t, first)
+	mustOK(t, first.call("close", first.closeStore))
+	web.fail.Store(true)
+	second, _ := openBridge(t, map[string]string{"websocketUrl": web.websocketURL(), "clientVersion": ""})
+	if got := versionOf(t, second); got["clientVersion"] != builtInVersion.String() ||
+		got["clientVersionSource"] != versionBuiltIn {
+		t.Fatalf("version = %v", got)
 	}
 }
 

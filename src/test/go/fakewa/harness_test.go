@@ -228,9 +228,15 @@ func (h *harness) pairedClient(phone string) (*testClient, pairOutcome) {
 
 func (h *harness) scan(qr, phone string, wantStatus int) pairOutcome {
 	h.t.Helper()
+	return h.pairCall("/control/scan", map[string]string{"qr": qr, "phoneNumber": phone}, wantStatus)
+}
+
+// pairCall asks the control API for a pairing (scan or code) and checks the status it answers.
+func (h *harness) pairCall(path string, body map[string]string, wantStatus int) pairOutcome {
+	h.t.Helper()
 	var out pairOutcome
-	if status := h.control("POST", "/control/scan", map[string]string{"qr": qr, "phoneNumber": phone}, &out); status != wantStatus {
-		h.t.Fatalf("scan: status %d, want %d (%+v)", status, wantStatus, out)
+	if status := h.control("POST", path, body, &out); status != wantStatus {
+		h.t.Fatalf("%s: status %d, want %d (%+v)", path, status, wantStatus, out)
 	}
 	return out
 }

@@ -27,11 +27,7 @@ func (h *harness) requestCode(phone string) (*testClient, string) {
 
 func (h *harness) enterCode(code, phone string, wantStatus int) pairOutcome {
 	h.t.Helper()
-	var out pairOutcome
-	if status := h.control("POST", "/control/code", map[string]string{"code": code, "phoneNumber": phone}, &out); status != wantStatus {
-		h.t.Fatalf("code: status %d, want %d (%+v)", status, wantStatus, out)
-	}
-	return out
+	return h.pairCall("/control/code", map[string]string{"code": code, "phoneNumber": phone}, wantStatus)
 }
 
 func TestPairingByCode(t *testing.T) {

@@ -16,11 +16,13 @@ import org.springframework.context.annotation.Configuration;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.session.SessionCommandHandler;
 import dev.waworker.session.SessionManager;
+import dev.waworker.store.EventEncoder;
+import dev.waworker.store.JdbcOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Wires the AMQP layer: the queues, the event publisher (the session layer's {@code EventSink}), and the command
- * listener with its container. Publisher confirms and returns are switched on in {@code application.yml}
+ * Wires the AMQP layer: the queues, the event publisher and the relay that feeds it from the outbox, and the
+ * command listener with its container. Publisher confirms and returns are switched on in {@code application.yml}
  * ({@code spring.rabbitmq.publisher-confirm-type: correlated}, {@code publisher-returns: true});
  * {@link ConfirmedSender} refuses to start without them.
  */
@@ -56,8 +58,20 @@ class AmqpConfiguration {
                 meters);
     }
 
+    /** The outbox keeps each event's body exactly as it will be published. */
     @Bean
-    CommandListener commandListener(SessionCommandHandler handler, EventPublisher events, ConfirmedSender sender,
+    EventEncoder eventEncoder(WorkerProperties worker) {
+        return new EventMessages(worker.id())::encode;
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(JdbcOutbox outbox, EventPublisher publisher, Clock clock, MeterRegistry meters) {
+        return new OutboxRelay(outbox, publisher, clock, meters);
+    }
+
+    /** The listener's own answers (refused or unknown-worker commands) go through the outbox like all events. */
+    @Bean
+    CommandListener commandListener(SessionCommandHandler handler, JdbcOutbox events, ConfirmedSender sender,
             RabbitOperations rabbit, WorkerProperties worker, MeterRegistry meters, Clock clock) {
         return new CommandListener(handler, events, sender, new WorkerQueueDirectory(rabbit, clock), worker,
                 new CommandMetrics(meters), clock);
@@ -65,7 +79,7 @@ class AmqpConfiguration {
 
     @Bean
     CommandIntake commandIntake(ConnectionFactory connectionFactory, RabbitAdmin admin, CommandListener listener,
-            SessionManager sessions, EventPublisher events, WorkerProperties worker, LifecycleProperties lifecycle) {
+            SessionManager sessions, OutboxRelay events, WorkerProperties worker, LifecycleProperties lifecycle) {
         return new CommandIntake(commandContainer(connectionFactory, admin, listener, worker), listener,
                 sessions::shutdown, events, lifecycle.getTimeoutPerShutdownPhase());
     }

@@ -18,7 +18,8 @@ import org.springframework.context.SmartLifecycle;
  *       back on their queues, for another worker or the next start. (Closing the channels first, as a plain
  *       container stop does, would drop the acknowledgements of (2) and have those commands carried out twice.)</li>
  *   <li>the session layer finishes its lanes and releases its clients;</li>
- *   <li>the events still waiting for a broker confirm are awaited.</li>
+ *   <li>the events still owed are delivered (what is left when time runs out stays in the outbox, for the next
+ *       start).</li>
  * </ol>
  *
  * All within one time budget ({@code spring.lifecycle.timeout-per-shutdown-phase}).
@@ -30,13 +31,13 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
     private final DirectMessageListenerContainer container;
     private final CommandListener listener;
     private final SessionDrain sessions;
-    private final EventPublisher events;
+    private final OutboxRelay events;
     private final Duration shutdownTimeout;
     private volatile boolean running;
     private volatile boolean consuming;
 
     public CommandIntake(DirectMessageListenerContainer container, CommandListener listener, SessionDrain sessions,
-            EventPublisher events, Duration shutdownTimeout) {
+            OutboxRelay events, Duration shutdownTimeout) {
         this.container = container;
         this.listener = listener;
         this.sessions = sessions;
@@ -67,7 +68,7 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
             Thread.currentThread().interrupt();
             clean = false;
         }
-        clean &= events.awaitOutstandingConfirms(remaining(deadline));
+        clean &= events.awaitDrained(remaining(deadline));
         running = false;
         if (clean) {
             log.info("Stopped: every command settled and every event confirmed");

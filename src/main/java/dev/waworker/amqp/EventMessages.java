@@ -1,7 +1,10 @@
 package dev.waworker.amqp;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.amqp.core.Message;
@@ -15,6 +18,7 @@ import dev.waworker.session.WorkerEvent.Disconnected;
 import dev.waworker.session.WorkerEvent.PairingCode;
 import dev.waworker.session.WorkerEvent.QrGenerated;
 import dev.waworker.session.WorkerEvent.QrRegenerating;
+import dev.waworker.store.OwedEvent;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,7 +41,19 @@ final class EventMessages {
     /** A new message for the event, with a new {@code eventId}. */
     Message toMessage(WorkerEvent event) {
         String eventId = UUID.randomUUID().toString();
-        return new Message(json.writeValueAsBytes(body(event, eventId)), properties(event, eventId));
+        return new Message(json.writeValueAsBytes(body(event, eventId)), properties(event.action(), eventId,
+                event.header().timestamp(), event.header().correlationId()));
+    }
+
+    /** The body of the event's message, as the outbox keeps it until it is published. */
+    String encode(WorkerEvent event, String eventId) {
+        return json.writeValueAsString(body(event, eventId));
+    }
+
+    /** The message of an event kept in the outbox: the same body, the same properties as a fresh one. */
+    static Message toMessage(OwedEvent owed) {
+        return new Message(owed.body().getBytes(StandardCharsets.UTF_8),
+                properties(owed.action(), owed.eventId(), owed.occurredAt(), owed.correlationId()));
     }
 
     private ObjectNode body(WorkerEvent event, String eventId) {
@@ -78,16 +94,17 @@ final class EventMessages {
         return body;
     }
 
-    private static MessageProperties properties(WorkerEvent event, String eventId) {
+    private static MessageProperties properties(String action, String eventId, Instant timestamp,
+            Optional<String> correlationId) {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         properties.setContentEncoding("UTF-8");
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         properties.setMessageId(eventId);
-        properties.setType(event.action());
-        properties.setTimestamp(Date.from(event.header().timestamp()));
+        properties.setType(action);
+        properties.setTimestamp(Date.from(timestamp));
         properties.setAppId(APP_ID);
-        event.header().correlationId().ifPresent(properties::setCorrelationId);
+        correlationId.ifPresent(properties::setCorrelationId);
         return properties;
     }
 }

@@ -16,16 +16,17 @@ import dev.waworker.session.WorkerEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Sends the session layer's events to the backend's events queue, each confirmed by the broker.
+ * Sends events to the backend's events queue, each confirmed by the broker: the {@link OutboxRelay}'s sender.
  *
  * <ul>
  *   <li>Never blocks the caller: messages go out on a thread of their own (a broker under an alarm blocks the
  *       publishing thread, and that must not be a session lane).</li>
- *   <li>Keeps no order of its own between events: the session layer hands a number's next event over only once
- *       the previous one has settled, which is what keeps {@code qr_regenerating} before the
+ *   <li>Keeps no order of its own between events: the relay hands a number's next event over only once the
+ *       previous one has settled, which is what keeps {@code qr_regenerating} before the
  *       {@code qr_generated} that follows it, retries included.</li>
  *   <li>Sends a failed, refused or unconfirmed event again, up to {@code publishAttempts} times in all, with a
- *       short growing pause; a resent event keeps its {@code eventId} so the backend can drop a duplicate.</li>
+ *       short growing pause; a resent event keeps its {@code eventId} so the backend can drop a duplicate. An
+ *       event still not confirmed then stays in the outbox, and the relay tries it again later.</li>
  *   <li>Counts {@code worker.events.published} and {@code worker.events.failed} per {@code action}.</li>
  * </ul>
  */
@@ -57,11 +58,20 @@ public class EventPublisher implements EventSink, AutoCloseable {
 
     @Override
     public CompletionStage<Void> publish(WorkerEvent event) {
-        Message message = messages.toMessage(event);
+        return publish(messages.toMessage(event), event.header().numberId());
+    }
+
+    /**
+     * Sends a message built already (an event the outbox kept), with the same retries and meters.
+     *
+     * @param numberId the number the event is about, for the log
+     */
+    CompletionStage<Void> publish(Message message, long numberId) {
         String eventId = message.getMessageProperties().getMessageId();
+        String action = message.getMessageProperties().getType();
         CompletableFuture<Void> delivery = CompletableFuture.supplyAsync(() -> attempt(message, 1), publishing)
                 .thenCompose(firstAttempt -> firstAttempt)
-                .whenComplete((ignored, failure) -> record(event, eventId, failure));
+                .whenComplete((ignored, failure) -> record(action, numberId, eventId, failure));
         inFlight.track(delivery);
         return delivery.minimalCompletionStage();
     }
@@ -100,14 +110,14 @@ public class EventPublisher implements EventSink, AutoCloseable {
         });
     }
 
-    private void record(WorkerEvent event, String eventId, Throwable failure) {
+    private void record(String action, long numberId, String eventId, Throwable failure) {
         if (failure == null) {
-            meters.counter("worker.events.published", "action", event.action()).increment();
-            log.debug("Published {} event {} for number {}", event.action(), eventId, event.header().numberId());
+            meters.counter("worker.events.published", "action", action).increment();
+            log.debug("Published {} event {} for number {}", action, eventId, numberId);
         } else {
-            meters.counter("worker.events.failed", "action", event.action()).increment();
-            log.error("Gave up on {} event {} for number {} after {} attempts: {}", event.action(), eventId,
-                    event.header().numberId(), publishAttempts, Failures.describe(failure));
+            meters.counter("worker.events.failed", "action", action).increment();
+            log.warn("{} event {} for number {} not confirmed after {} attempts: {}", action, eventId, numberId,
+                    publishAttempts, Failures.describe(failure));
         }
     }
 }

@@ -10,8 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.waworker.config.WhatsAppProperties;
+import dev.waworker.config.WorkerProperties;
 import dev.waworker.qr.QrCodeRenderer;
-import dev.waworker.session.EventSink;
+import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionManager;
 import dev.waworker.session.SessionMetrics;
@@ -47,18 +48,22 @@ public class SessionConfiguration {
      * Lanes run on platform threads, reused between steps. Not on virtual threads: a lane step may call into the
      * native bridge, and some calls wait for WhatsApp (a pairing code, a logout: up to the bridge's 30 s timeout).
      * A virtual thread inside a native call pins its carrier, and with one carrier per core two such calls would
-     * stall every other number's lane. Most steps take a millisecond or less, so few threads are busy at once.
+     * stall every other number's lane. Most steps take a millisecond or less, so few threads are busy at once;
+     * the pool is fixed ({@code worker.lane-threads}) so that a burst of slow native calls cannot grow it without
+     * bound. Its queue needs no bound of its own: a lane hands the pool its next step only when the previous one
+     * finished, so it holds at most one step per number.
      */
     @Bean(destroyMethod = "shutdown")
-    ExecutorService sessionLaneExecutor() {
-        return Executors.newCachedThreadPool(Thread.ofPlatform().name("lane-", 0).daemon().factory());
+    ExecutorService sessionLaneExecutor(WorkerProperties worker) {
+        return Executors.newFixedThreadPool(worker.laneThreads(),
+                Thread.ofPlatform().name("lane-", 0).daemon().factory());
     }
 
     @Bean
-    SessionManager sessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrCodeRenderer, EventSink events,
+    SessionManager sessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrCodeRenderer, ValidationJournal journal,
                                   SessionSettings settings, Clock clock, ScheduledExecutorTimers timers,
                                   MeterRegistry meters, ExecutorService sessionLaneExecutor) {
-        return new SessionManager(whatsApp, qrCodeRenderer, events, settings, clock, timers,
+        return new SessionManager(whatsApp, qrCodeRenderer, journal, settings, clock, timers,
                 new SessionMetrics(meters), sessionLaneExecutor);
     }
 }

@@ -15,13 +15,19 @@ import org.springframework.util.unit.DataSize;
  * @param id      this worker's id, used for its own command queue and stamped on every event; the host name
  *                when not set (a container's host name is unique per replica)
  * @param dataDir where the device store and other state live; must survive restarts
+ * @param laneThreads how many numbers' steps may run at the same time (the lanes' thread pool, fixed size): a
+ *                step blocked in WhatsApp (a pairing code, a logout) holds one thread for up to 30 s
  */
 @ConfigurationProperties("worker")
-public record WorkerProperties(String id, @DefaultValue("./data") Path dataDir, @DefaultValue Amqp amqp) {
+public record WorkerProperties(String id, @DefaultValue("./data") Path dataDir, @DefaultValue Amqp amqp,
+        @DefaultValue("16") int laneThreads) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
             id = hostName();
+        }
+        if (laneThreads < 1) {
+            throw new IllegalArgumentException("worker.lane-threads must be 1 or more, was " + laneThreads);
         }
     }
 

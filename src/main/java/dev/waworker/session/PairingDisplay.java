@@ -1,33 +1,54 @@
 package dev.waworker.session;
 
-import java.util.Optional;
-
 /**
- * How a pairing session turns its pairing connection into what the user is shown, one strategy per
- * {@link PairingMethod}. Everything else (the retry rule, the expiry timers, the events) is the same for both and
- * stays in {@link SessionManager}.
+ * The words of a pairing, one per {@link PairingMethod}: what the user is shown and what the phone did with it.
+ * Everything else (the retry rule, the expiry timers, the events) is the same for both methods.
  */
-sealed interface PairingDisplay permits QrDisplay, CodeDisplay {
+enum PairingDisplay {
 
-    /**
-     * The next thing to show from the session's current pairing connection, taken from it (a QR ref is shown
-     * once, a connection gives one code). Empty when the connection has nothing more to offer: a new connection is
-     * needed.
-     *
-     * @throws RuntimeException when WhatsApp refused to hand it out
-     */
-    Optional<Shown> next(NumberSession session);
+    QR("QR code", "QR Code", "scanned the QR code"),
+    CODE("pairing code", "Pairing code", "entered the pairing code");
+
+    private final String noun;
+    private final String title;
+    private final String usedBy;
+
+    PairingDisplay(String noun, String title, String usedBy) {
+        this.noun = noun;
+        this.title = title;
+        this.usedBy = usedBy;
+    }
+
+    static PairingDisplay of(PairingMethod method) {
+        return switch (method) {
+            case QR -> QR;
+            case CODE -> CODE;
+        };
+    }
+
+    static PairingDisplay showing(Shown shown) {
+        return switch (shown) {
+            case Shown.Qr ignored -> QR;
+            case Shown.Code ignored -> CODE;
+        };
+    }
 
     /** What is shown, as a sentence names it: "QR code", "pairing code". */
-    String noun();
+    String noun() {
+        return noun;
+    }
 
     /** What is shown, as the seed's log lines start with it ("QR Code generated for ..."). */
-    String title();
+    String title() {
+        return title;
+    }
 
     /** What the phone's account did with it, for the phone-mismatch message: "scanned the QR code". */
-    String usedBy();
+    String usedBy() {
+        return usedBy;
+    }
 
-    default String capitalizedNoun() {
-        return Character.toUpperCase(noun().charAt(0)) + noun().substring(1);
+    String capitalizedNoun() {
+        return Character.toUpperCase(noun.charAt(0)) + noun.substring(1);
     }
 }

@@ -92,7 +92,7 @@ public final class SerialLanes {
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
-            return true; // lane steps never fail; a failure still means the step is over
+            return true; // SessionManager's steps catch their own failures; a failure still means the step is over
         }
     }
 

@@ -14,12 +14,15 @@ public final class SessionMetrics {
     /** How a validation (from {@code create} or {@code regenerate_qr} to its end) finished. */
     public enum Outcome {
         CONNECTED, QR_RETRIES_EXHAUSTED, PHONE_MISMATCH, CONNECT_FAILED, PAIR_FAILED, CLIENT_OUTDATED,
-        TEMPORARY_BAN, PASSKEY_REQUIRED, CLOSED, SUPERSEDED
+        TEMPORARY_BAN, PASSKEY_REQUIRED, CLOSED, SUPERSEDED, INTERNAL_ERROR
     }
 
-    /** What caused a new QR (or pairing code) to replace the shown one. */
+    /**
+     * What caused a new QR (or pairing code) to replace the shown one. {@code UNSEEN}: it expired before the broker
+     * took its event, so the backend never saw it; it is replaced without spending an attempt.
+     */
     public enum RegenerationTrigger {
-        EXPIRY, MANUAL
+        EXPIRY, MANUAL, UNSEEN
     }
 
     private final MeterRegistry registry;
@@ -65,6 +68,10 @@ public final class SessionMetrics {
 
     void validationFinished(Outcome outcome) {
         registry.counter("whatsapp.validations", "outcome", outcome.name().toLowerCase()).increment();
+    }
+
+    void laneStepFailed(LaneStep step) {
+        registry.counter("whatsapp.lane.failures", "step", step.tag()).increment();
     }
 
     void connectedAfter(Duration sinceValidationStarted) {

@@ -10,16 +10,8 @@ sealed interface Shown {
 
     Instant expiresAt();
 
-    /** The event that tells the backend to show it. */
-    WorkerEvent announcement(EventHeader header);
-
-    /** A QR to scan, as a PNG data URL. */
-    record Qr(String dataUrl, Instant expiresAt, int qrIndex) implements Shown {
-        @Override
-        public WorkerEvent announcement(EventHeader header) {
-            return new WorkerEvent.QrGenerated(header, dataUrl, expiresAt, qrIndex);
-        }
-
+    /** A QR to scan: WhatsApp's pairing ref, rendered as a PNG when it is published. */
+    record Qr(String ref, Instant expiresAt, int qrIndex) implements Shown {
         @Override
         public String toString() {
             return "Qr[qrIndex=" + qrIndex + ", expiresAt=" + expiresAt + "]";
@@ -28,11 +20,6 @@ sealed interface Shown {
 
     /** A code to type on the phone of the number. */
     record Code(String code, Instant expiresAt) implements Shown {
-        @Override
-        public WorkerEvent announcement(EventHeader header) {
-            return new WorkerEvent.PairingCode(header, code, expiresAt);
-        }
-
         @Override
         public String toString() {
             return "Code[expiresAt=" + expiresAt + "]";

@@ -17,7 +17,7 @@ class AmqpTopologyTest {
     void declaresTheFourQueuesDurableAndWithoutArguments() {
         WorkerProperties worker = new WorkerProperties("worker-1", Path.of("data"), new WorkerProperties.Amqp(
                 "commands", "events", "commands.dlq", "commands.", 50, Duration.ofSeconds(10), 3,
-                DataSize.ofKilobytes(64)));
+                DataSize.ofKilobytes(64)), 16);
 
         var queues = AmqpTopology.declarables(worker).getDeclarablesByType(Queue.class);
 

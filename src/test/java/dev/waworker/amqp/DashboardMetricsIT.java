@@ -31,8 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * PromQL selects is a series of the scrape. A renamed meter, or a panel with a typo, fails here, not on a screen.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "whatsapp.simulator.first-qr-ttl=300ms",
-        "whatsapp.simulator.next-qr-ttl=300ms",
+        "whatsapp.simulator.first-qr-ttl=2s",
+        "whatsapp.simulator.next-qr-ttl=2s",
         "whatsapp.qr.max-retries=1"})
 @DirtiesContext
 class DashboardMetricsIT {

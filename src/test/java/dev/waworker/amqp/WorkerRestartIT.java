@@ -61,15 +61,20 @@ class WorkerRestartIT {
                 && device.path("connected").asBoolean());
     }
 
-    /** The whole worker on the same data directory each time, with whatsmeow pointed at the stand-in. */
+    /**
+     * The whole worker on the same data directory each time, with whatsmeow pointed at the stand-in. The settings
+     * go in as command-line arguments, as an operator's would: they outrank the packaged application.yml.
+     */
     private static ConfigurableApplicationContext startWorker() {
         Map<String, Object> properties = new HashMap<>(WORKER.properties());
         properties.remove("whatsapp.client");
         properties.putAll(WHATSAPP.workerProperties());
         properties.put("server.port", 0);
-        // As command-line arguments: default properties (builder.properties) rank below application.yml, whose
-        // data-dir (./data) and port (8080) would win, and a device left in ./data by an earlier run be restored.
-        return new SpringApplicationBuilder(WorkerApplication.class).run(properties.entrySet().stream()
-                .map(property -> "--" + property.getKey() + "=" + property.getValue()).toArray(String[]::new));
+        String[] arguments = properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                .toArray(String[]::new);
+        ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(arguments);
+        assertThat(worker.getEnvironment().getProperty("worker.data-dir")).isEqualTo(WORKER.dataDir().toString());
+        return worker;
     }
 }

@@ -82,6 +82,9 @@ final class FakeWhatsApp implements WhatsAppClientFactory {
             network.enter(spec.numberId());
             try {
                 calls.add(call);
+                if (call.equals(network.failingCalls.get(spec.numberId()))) {
+                    throw new IllegalStateException("injected failure of " + call);
+                }
             } finally {
                 network.exit(spec.numberId());
             }
@@ -98,6 +101,8 @@ final class FakeWhatsApp implements WhatsAppClientFactory {
             () -> new PairingCode("CODE-%04d".formatted(codesIssued.incrementAndGet()), CODE_TTL);
     private final Map<Long, List<FakeClient>> opened = new ConcurrentHashMap<>();
     final List<Long> forgotten = new CopyOnWriteArrayList<>();
+    /** Fault injection: the client call (e.g. {@code "connect"}) that throws, by number, from now on. */
+    final Map<Long, String> failingCalls = new ConcurrentHashMap<>();
     private final Map<Long, AtomicInteger> busy = new ConcurrentHashMap<>();
     /** Times two calls for the same number overlapped: a broken lane would make this non-zero. */
     final AtomicInteger overlaps = new AtomicInteger();

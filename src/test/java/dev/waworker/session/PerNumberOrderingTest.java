@@ -43,7 +43,7 @@ class PerNumberOrderingTest {
         FakeWhatsApp whatsApp = new FakeWhatsApp();
         RecordingSink sink = new RecordingSink();
         try (ScheduledExecutorTimers timers = new ScheduledExecutorTimers()) {
-            SessionManager manager = new SessionManager(whatsApp, new QrCodeRenderer(), sink,
+            SessionManager manager = new SessionManager(whatsApp, new QrCodeRenderer(), ValidationJournal.publishingTo(sink),
                     new SessionSettings(3, 3, Duration.ofSeconds(1)), Clock.systemUTC(), timers,
                     new SessionMetrics(new SimpleMeterRegistry()), lanes);
 

@@ -9,11 +9,33 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingSink implements EventSink {
 
     final List<WorkerEvent> events = new CopyOnWriteArrayList<>();
+    /** While set, events are taken but not confirmed, as when the broker is away. */
+    private volatile boolean holding;
+    private final List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
 
     @Override
     public CompletionStage<Void> publish(WorkerEvent event) {
         events.add(event);
+        if (holding) {
+            CompletableFuture<Void> confirm = new CompletableFuture<>();
+            held.add(confirm);
+            return confirm;
+        }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** From now on, confirms nothing until {@link #confirmHeld()}. */
+    void holdConfirms() {
+        holding = true;
+    }
+
+    /** Confirms what was held, in order, and every event from now on. */
+    void confirmHeld() {
+        holding = false;
+        for (CompletableFuture<Void> confirm : held) {
+            confirm.complete(null);
+        }
+        held.clear();
     }
 
     List<String> actions() {

@@ -34,7 +34,7 @@ final class SessionFixture {
     }
 
     SessionFixture(SessionSettings settings) {
-        manager = new SessionManager(whatsApp, new QrCodeRenderer(), sink, settings, clock, timers,
+        manager = new SessionManager(whatsApp, new QrCodeRenderer(), ValidationJournal.publishingTo(sink), settings, clock, timers,
                 new SessionMetrics(meters), Runnable::run);
     }
 

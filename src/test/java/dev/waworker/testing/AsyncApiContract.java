@@ -3,6 +3,8 @@ package dev.waworker.testing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.networknt.schema.Error;
@@ -39,6 +41,14 @@ public final class AsyncApiContract {
 
     public JsonNode document() {
         return document;
+    }
+
+    /** The {@code action} values the command schema allows. */
+    public Set<String> commandActions() {
+        Set<String> actions = new TreeSet<>();
+        document.path("components").path("schemas").path("Command").path("properties").path("action").path("enum")
+                .forEach(action -> actions.add(action.asString()));
+        return actions;
     }
 
     /** What is wrong with {@code event} (an event body) by the schema of the message named after its action. */

@@ -78,7 +78,7 @@ final class EventPump implements AutoCloseable {
                 }
             }
             case BridgeEvent.ClientVersion version -> {
-                LOG.warn("WhatsApp client version is now {} ({}; was {})", version.version(), version.source(),
+                LOG.info("WhatsApp client version is now {} ({}; was {})", version.version(), version.source(),
                         version.previous());
                 versionListener.accept(version);
             }

@@ -27,6 +27,7 @@ import dev.waworker.session.PairingMethod;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionCommand;
 import dev.waworker.session.SessionManager;
+import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.SessionMetrics;
 import dev.waworker.session.SessionSettings;
 import dev.waworker.session.WorkerEvent;
@@ -59,10 +60,10 @@ class SimulatedPairingWithSessionsIT {
         final SimulatedWhatsApp network = SimulatedWhatsApp.startIn(dataDir,
                 new WhatsAppProperties.Simulator(QR_TTL, QR_TTL, 6, Duration.ofSeconds(160)), Clock.systemUTC(), eventThread::execute);
         final SessionManager sessions = new SessionManager(new SimulatedClientFactory(network), new QrCodeRenderer(),
-                event -> {
+                ValidationJournal.publishingTo(event -> {
                     events.add(event);
                     return CompletableFuture.completedFuture(null);
-                },
+                }),
                 new SessionSettings(3, 3, Duration.ofMillis(100)), Clock.systemUTC(), timers,
                 new SessionMetrics(new SimpleMeterRegistry()), lanes);
 

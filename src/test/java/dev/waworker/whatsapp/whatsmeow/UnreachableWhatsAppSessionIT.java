@@ -27,6 +27,7 @@ import dev.waworker.session.RecordingSink;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionCommand;
 import dev.waworker.session.SessionManager;
+import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.SessionMetrics;
 import dev.waworker.session.SessionSettings;
 import dev.waworker.session.WorkerEvent;
@@ -94,7 +95,7 @@ class UnreachableWhatsAppSessionIT {
     private void start(String websocketUrl, int connectAttempts) {
         whatsmeow = WhatsmeowClientFactory.open(new Wabridge(), NativeFixture.sqliteStore(dataDir, websocketUrl),
                 NativeFixture.WHATSAPP_TTLS);
-        sessions = new SessionManager(new Recording(whatsmeow), new QrCodeRenderer(), sink,
+        sessions = new SessionManager(new Recording(whatsmeow), new QrCodeRenderer(), ValidationJournal.publishingTo(sink),
                 new SessionSettings(3, connectAttempts, BACKOFF), Clock.systemUTC(), timers, new SessionMetrics(meters),
                 lanes);
     }

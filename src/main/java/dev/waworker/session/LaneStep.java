@@ -1,0 +1,20 @@
+package dev.waworker.session;
+
+/** What queued a step on a number's lane: the tag of {@code whatsapp.lane.failures}. */
+enum LaneStep {
+    COMMAND, CLIENT_EVENT, TIMER, RESTORE, SHUTDOWN,
+    /** The broker confirmed an event of the number. */
+    DELIVERY;
+
+    /**
+     * Whether the step's end writes the number's record. Stopping releases clients but ends no validation (the
+     * record must stay for the next start); a delivery changes nothing that is kept.
+     */
+    boolean changesRecord() {
+        return this != SHUTDOWN && this != DELIVERY;
+    }
+
+    String tag() {
+        return name().toLowerCase();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.waworker.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.waworker.config.WorkerProperties;
+
+/**
+ * The worker's database: PostgreSQL (or any database Flyway and Spring Boot know) when {@code spring.datasource.url}
+ * is set, else the embedded SQLite file {@code <worker.data-dir>/worker.db}. Flyway applies
+ * {@code db/migration} at start-up either way.
+ */
+@Configuration(proxyBeanMethods = false)
+public class StoreConfiguration {
+
+    static final String SQLITE_FILE = "worker.db";
+
+    /**
+     * SQLite: one connection, so that writers queue in the pool instead of failing with {@code SQLITE_BUSY}; WAL
+     * so that a commit costs one append, {@code synchronous=NORMAL} since a process crash (not a power cut) is
+     * what the outbox must survive, and WAL keeps every commit through that.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+    DataSource embeddedDataSource(WorkerProperties worker) {
+        Path file = worker.dataDir().resolve(SQLITE_FILE).toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create worker.data-dir " + file.getParent(), e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("worker-db");
+        config.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
+        config.setMaximumPoolSize(1);
+        return new HikariDataSource(config);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcOutbox outbox(JdbcClient jdbc, TransactionTemplate transactions, WorkerProperties worker,
+            EventEncoder encoder, Clock clock) {
+        return new JdbcOutbox(jdbc, transactions, worker.id(), encoder, clock);
+    }
+}
