@@ -5,4 +5,4 @@
 #   scripts/bench-outage.sh [validations] [outage seconds]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-run_bench OutageLoad "${1:-500}" "${2:-30}"
+run_bench_harness OutageLoad "${1:-500}" "${2:-30}"

@@ -4,4 +4,4 @@
 #   scripts/bench-validations.sh [validations]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-run_bench ValidationBurst "${1:-500}"
+run_bench_harness ValidationBurst "${1:-500}"

@@ -9,6 +9,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -52,6 +53,7 @@ class AmqpConfiguration {
 
     @Bean
     EventPublisher eventPublisher(ConfirmedSender sender, WorkerProperties worker, MeterRegistry meters) {
+        EventMeterBaseline.register(meters);
         return new EventPublisher(sender, worker.id(), worker.amqp().eventsQueue(), worker.amqp().publishAttempts(),
                 meters);
     }
@@ -80,6 +82,12 @@ class AmqpConfiguration {
             SessionManager sessions, OutboxRelay events, WorkerProperties worker, LifecycleProperties lifecycle) {
         return new CommandIntake(commandContainer(connectionFactory, admin, listener, worker), listener,
                 sessions::shutdown, events, lifecycle.getTimeoutPerShutdownPhase());
+    }
+
+    /** {@code commands} in {@code /actuator/health}: the readiness group's view of the intake and the broker. */
+    @Bean
+    HealthIndicator commandsHealthIndicator(CommandIntake intake, ConnectionFactory connectionFactory) {
+        return new CommandIntakeHealth(intake, connectionFactory);
     }
 
     /**

@@ -25,13 +25,18 @@ final class BenchWorker implements AutoCloseable {
 
     /** Starts {@code jar} with the run's queues and data directory, plus {@code extraArgs}. */
     BenchWorker(Path jar, String... extraArgs) throws IOException {
+        this(jar, List.of(), extraArgs);
+    }
+
+    /** The same, with options for the worker's JVM (such as {@code -Xmx384m}). */
+    BenchWorker(Path jar, List<String> jvmOptions, String... extraArgs) throws IOException {
         dataDir = Files.createTempDirectory(run);
         List<String> arguments = new ArrayList<>(List.of("--worker.id=" + run,
                 "--worker.amqp.command-queue=" + commandQueue, "--worker.amqp.events-queue=" + eventsQueue,
                 "--worker.amqp.dead-letter-queue=" + run + ".dlq",
                 "--worker.amqp.worker-queue-prefix=" + run + ".session.update."));
         arguments.addAll(List.of(extraArgs));
-        process = new WorkerProcess(jar, dataDir, arguments);
+        process = new WorkerProcess(jar, dataDir, jvmOptions, arguments);
     }
 
     void awaitHealthy() {

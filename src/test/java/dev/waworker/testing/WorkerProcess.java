@@ -31,9 +31,15 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts {@code jar} on {@code dataDir} with {@code arguments} ({@code --key=value}) and a free HTTP port. */
     public WorkerProcess(Path jar, Path dataDir, List<String> arguments) throws IOException {
+        this(jar, dataDir, List.of(), arguments);
+    }
+
+    /** The same, with options for the worker's JVM (such as {@code -Xmx384m}). */
+    public WorkerProcess(Path jar, Path dataDir, List<String> jvmOptions, List<String> arguments) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(); // the harness's own JDK
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--server.port=" + httpPort,
-                "--worker.data-dir=" + dataDir));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + httpPort, "--worker.data-dir=" + dataDir));
         command.addAll(arguments);
         Files.createDirectories(dataDir);
         try (var logs = Files.list(dataDir)) {

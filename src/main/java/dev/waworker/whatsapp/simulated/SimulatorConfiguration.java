@@ -2,6 +2,8 @@ package dev.waworker.whatsapp.simulated;
 
 import java.time.Clock;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,17 +16,25 @@ import dev.waworker.config.WorkerProperties;
 @ConditionalOnSimulatedWhatsApp
 public class SimulatorConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(SimulatorConfiguration.class);
+
     @Bean
     SimulatorEventThread simulatorEventThread() {
         return new SimulatorEventThread();
     }
 
-    /** Uses the application's {@link Clock} when it defines one, so that the whole worker shares one time. */
+    /**
+     * Uses the application's {@link Clock} when it defines one, so that the whole worker shares one time. Says at
+     * start-up that this is no real WhatsApp, and where its devices are kept (whatsmeow's factory says the same).
+     */
     @Bean
     SimulatedWhatsApp simulatedWhatsApp(WhatsAppProperties whatsApp, WorkerProperties worker,
             ObjectProvider<Clock> clock, SimulatorEventThread eventThread) {
-        return SimulatedWhatsApp.startIn(worker.dataDir(), whatsApp.simulator(), clock.getIfAvailable(Clock::systemUTC),
-                eventThread::execute);
+        SimulatedWhatsApp simulator = SimulatedWhatsApp.startIn(worker.dataDir(), whatsApp.simulator(),
+                clock.getIfAvailable(Clock::systemUTC), eventThread::execute);
+        log.info("WhatsApp client: simulated (in-process, no real phone can link; play the phone at /simulator/**), "
+                + "device store {}", worker.dataDir().resolve(SimulatedDeviceStore.FILE_NAME).toAbsolutePath().normalize());
+        return simulator;
     }
 
     @Bean
