@@ -93,5 +93,9 @@ class BrokerOutageIT {
         assertThat(events).extracting(event -> event.get("eventId")).doesNotHaveDuplicates();
         assertThat(events).extracting(event -> ((Number) event.get("timestamp")).longValue()).isSorted();
         assertThat(meters.get("worker.outbox.owed").gauge().value()).isZero();
+
+        // The command consumers came back with the broker: a new command is served.
+        BACKEND.sendCommand("create", 962, "+221771234562");
+        assertThat(BACKEND.awaitEvent(962, "qr_generated").json()).containsEntry("qrIndex", 1);
     }
 }
