@@ -4,8 +4,4 @@
 #   scripts/bench-validations.sh [validations]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-prepare_to_build_and_run
-./mvnw -B -q -DskipTests package test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
-exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.waworker.bench.ValidationBurst target/whatsapp-worker.jar "${1:-500}"
+run_bench_harness ValidationBurst "${1:-500}"

@@ -6,16 +6,44 @@
 #   PAIRING_METHOD=code scripts/command.sh create 6 +221771234567   # pair by typing a code instead of a QR
 # Environment: RABBITMQ_API (default http://localhost:15672), RABBITMQ_USER/RABBITMQ_PASSWORD (guest/guest),
 # COMMAND_QUEUE (default whatsapp.session.update).
+# The JSON is built by a JSON library, never by pasting text, and checked before it leaves: a number id that is
+# not an integer stops the script (exit 2). A command the worker will refuse (an unknown action, a malformed phone
+# number) is still sent, on purpose, with a warning: that is how bad input is tried out.
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n '2,8p' "$0"; exit 2; }
-action="$1" number_id="$2" phone="$3" worker="${4:-}"
 api="${RABBITMQ_API:-http://localhost:15672}"
 queue="${COMMAND_QUEUE:-whatsapp.session.update}"
-extra_fields=""
-[ -n "$worker" ] && extra_fields=",\"workerId\":\"$worker\""
-[ -n "${PAIRING_METHOD:-}" ] && extra_fields="$extra_fields,\"pairingMethod\":\"$PAIRING_METHOD\""
-body="{\"action\":\"$action\",\"data\":{\"numberId\":$number_id,\"phoneNumber\":\"$phone\"$extra_fields},\"timestamp\":$(date +%s%3N)}"
-request="{\"properties\":{\"content_type\":\"application/json\",\"delivery_mode\":2,\"message_id\":\"cli-$(date +%s%N)\"},\"routing_key\":\"$queue\",\"payload\":$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'),\"payload_encoding\":\"string\"}"
+request="$(python3 - "$queue" "$@" <<'PY'
+import json, os, re, sys, time
+queue, action, number_id, phone = sys.argv[1:5]
+worker = sys.argv[5] if len(sys.argv) > 5 else ""
+pairing = os.environ.get("PAIRING_METHOD", "")
+if not re.fullmatch(r"[0-9]+", number_id):
+    sys.exit("command.sh: numberId must be a positive integer, was %r: nothing sent" % number_id)
+data = {"numberId": int(number_id), "phoneNumber": phone}
+if worker:
+    data["workerId"] = worker
+if pairing:
+    data["pairingMethod"] = pairing
+body = json.dumps({"action": action, "data": data, "timestamp": int(time.time() * 1000)})
+json.loads(body)  # what the worker will parse: it must read back
+warnings = []
+if action not in ("create", "validate", "regenerate_qr", "close", "reconnect", "worker_status"):
+    warnings.append("unknown action %r" % action)
+if int(number_id) < 1:
+    warnings.append("numberId must be at least 1")
+if not re.fullmatch(r"\+?[0-9]{8,15}", phone):
+    warnings.append("phoneNumber %r is not an optional + and 8 to 15 digits" % phone)
+if pairing not in ("", "qr", "code"):
+    warnings.append("pairingMethod %r is neither qr nor code" % pairing)
+for warning in warnings:
+    print("command.sh: WARNING: %s: the worker will dead-letter this command" % warning, file=sys.stderr)
+print(json.dumps({"properties": {"content_type": "application/json", "delivery_mode": 2,
+                                 "message_id": "cli-%d" % time.time_ns()},
+                  "routing_key": queue, "payload": body, "payload_encoding": "string"}))
+PY
+)" || exit 2
+body="$(printf '%s' "$request" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"])')"
 answer="$(curl -sS -u "${RABBITMQ_USER:-guest}:${RABBITMQ_PASSWORD:-guest}" -H 'content-type: application/json' \
   -X POST "$api/api/exchanges/%2F/amq.default/publish" -d "$request")" \
   || { echo "the management API at $api does not answer: rabbitmq-plugins enable rabbitmq_management" >&2; exit 1; }

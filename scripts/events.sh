@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes the events waiting on whatsapp.worker.events, as the backend would (they are removed from the queue),
-# and prints one line each; QR images are shortened to their size.
+# and prints one line each; QR images are shortened to their size. A message that is not a JSON object is printed
+# as it came, control characters escaped, and the rest are still shown.
 #   scripts/events.sh            # what is there now
 #   scripts/events.sh --follow   # keep polling every second (Ctrl-C to stop)
 #   QR_DIR=/tmp/qr scripts/events.sh   # also writes each QR image to /tmp/qr/qr-<numberId>-<qrIndex>.png
@@ -17,8 +18,22 @@ qr_dir = os.environ["QR_DIR"]
 answer = json.load(sys.stdin)
 if isinstance(answer, dict):
     sys.exit("management API: %s" % answer.get("reason", answer))
+def escaped(text):
+    # A message that is not an event is shown as it is, but with its control characters escaped: it may hold
+    # anything, and must not drive the terminal.
+    return json.dumps(text)[1:-1]
+
 for message in answer:
-    event = json.loads(message["payload"])
+    payload = message["payload"]
+    if message.get("payload_encoding") == "base64":
+        payload = base64.b64decode(payload).decode("utf-8", errors="backslashreplace")
+    try:
+        event = json.loads(payload)
+        if not isinstance(event, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        print("not an event (JSON object): %s" % escaped(payload))
+        continue
     if "qrCode" in event and qr_dir:
         os.makedirs(qr_dir, exist_ok=True)
         path = os.path.join(qr_dir, "qr-%s-%s.png" % (event.get("numberId"), event.get("qrIndex")))

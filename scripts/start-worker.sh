@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Builds and starts the worker: the README's first command. Installs and starts RabbitMQ where missing.
 # Arguments go to the worker, e.g. --whatsapp.client=simulated or --server.port=9090.
+# The jar is rebuilt only when a source, the POM or the Maven wrapper changed since it was built (REBUILD=1 forces it).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 prepare_to_build_and_run
-say "building target/whatsapp-worker.jar"
-./mvnw -B -q -DskipTests package
+jar=target/whatsapp-worker.jar
+if [ "${REBUILD:-0}" = 1 ] || [ ! -f "$jar" ] \
+   || [ -n "$(find src pom.xml mvnw .mvn -newer "$jar" -print -quit)" ]; then
+  say "building $jar"
+  ./mvnw -B -q -DskipTests package
+else
+  say "$jar is up to date with the sources: not rebuilding it (REBUILD=1 forces it)"
+fi
 say "starting the worker (Ctrl-C stops it gracefully)"
-exec java -jar target/whatsapp-worker.jar "$@"
+exec java -jar "$jar" "$@"

@@ -18,10 +18,19 @@ as_root() {
 
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 
-# Exports JAVA_HOME and PATH for a JDK 21 or newer: the one already chosen if it fits, else the newest under
+# Exports JAVA_HOME and PATH for a JDK 21 or newer: JAVA_HOME's if it is one, else the newest under
 # /usr/lib/jvm (Debian and Ubuntu put every JDK package there), else Debian/Ubuntu's openjdk-21 is installed.
 select_java() {
   local candidate major best="" best_major=0
+  # A JAVA_HOME of 21 or newer is the user's (or CI's) choice: used as it is, even when a newer JDK is installed.
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major="$(java_major "$JAVA_HOME/bin/java")"
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+      say "using JDK $major at $JAVA_HOME (JAVA_HOME)"
+      return
+    fi
+  fi
   for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
     [ -n "$candidate" ] && [ -x "$candidate" ] || continue
     [ -x "$(dirname "$candidate")/javac" ] || continue
@@ -107,4 +116,15 @@ prepare_to_build_and_run() {
   select_java
   ensure_go
   ensure_rabbitmq
+}
+
+# Builds the jar and the test classes, then runs the load harness class $1 (under src/test/java/dev/waworker/bench)
+# with the packaged worker's path and the remaining arguments. For the bench-*.sh scripts.
+run_bench_harness() {
+  local harness="$1"; shift
+  prepare_to_build_and_run
+  ./mvnw -B -q -DskipTests package test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+  exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+    "dev.waworker.bench.$harness" target/whatsapp-worker.jar "$@"
 }

@@ -1,6 +1,7 @@
 package dev.waworker.amqp;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Declarables;
@@ -10,6 +11,7 @@ import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -54,6 +56,7 @@ class AmqpConfiguration {
 
     @Bean
     EventPublisher eventPublisher(ConfirmedSender sender, WorkerProperties worker, MeterRegistry meters) {
+        EventMeterBaseline.register(meters);
         return new EventPublisher(sender, worker.id(), worker.amqp().eventsQueue(), worker.amqp().publishAttempts(),
                 meters);
     }
@@ -88,10 +91,19 @@ class AmqpConfiguration {
                 sessions::shutdown, events, lifecycle.getTimeoutPerShutdownPhase());
     }
 
+    /** {@code commands} in {@code /actuator/health}: the readiness group's view of the intake and the broker. */
+    @Bean
+    HealthIndicator commandsHealthIndicator(CommandIntake intake, ConnectionFactory connectionFactory) {
+        return new CommandIntakeHealth(intake, connectionFactory);
+    }
+
     /**
      * One consumer on each command queue with manual acknowledgements: the listener hands each command to its
      * number's lane and returns, so one consumer keeps the queue's order without waiting for any command.
      */
+    /** How often stopped consumers are restarted, and how long a failed start waits before the next try. */
+    static final Duration CONSUMER_RECOVERY = Duration.ofSeconds(1);
+
     private static DirectMessageListenerContainer commandContainer(ConnectionFactory connectionFactory,
             RabbitAdmin admin, CommandListener listener, WorkerProperties worker) {
         DirectMessageListenerContainer container = new DirectMessageListenerContainer(connectionFactory);
@@ -104,6 +116,12 @@ class AmqpConfiguration {
         container.setMessageListener(listener);
         container.setAmqpAdmin(admin);
         container.setAutoStartup(false);
+        // After the broker comes back, consumers are restarted by the container's monitor: every second rather
+        // than Spring's defaults (a 30 s monitor, restarts at most every 5 s), so that commands flow again within
+        // about a second.
+        container.setMonitorInterval(CONSUMER_RECOVERY.toMillis());
+        container.setRecoveryInterval(CONSUMER_RECOVERY.toMillis());
+        container.setFailedDeclarationRetryInterval(CONSUMER_RECOVERY.toMillis());
         container.afterPropertiesSet();
         return container;
     }

@@ -34,6 +34,7 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
     private final OutboxRelay events;
     private final Duration shutdownTimeout;
     private volatile boolean running;
+    private volatile boolean consuming;
 
     public CommandIntake(DirectMessageListenerContainer container, CommandListener listener, SessionDrain sessions,
             OutboxRelay events, Duration shutdownTimeout) {
@@ -49,12 +50,14 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
         listener.startAccepting();
         container.start();
         running = true;
+        consuming = true;
         log.info("Consuming commands from {}", String.join(" and ", container.getQueueNames()));
     }
 
     @Override
     public void stop() {
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        consuming = false;
         log.info("Stopping: finishing the commands in hand (at most {})", shutdownTimeout);
         listener.stopAccepting();
         boolean clean = listener.awaitSettled(remaining(deadline));
@@ -78,6 +81,11 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Whether commands are being taken: started, not stopping, and the container's consumers running. */
+    public boolean isConsuming() {
+        return consuming && container.isRunning();
     }
 
     /** Starts last and stops first: no command arrives before the session layer is ready or after it left. */

@@ -3,6 +3,7 @@ package dev.waworker.amqp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +44,8 @@ import io.micrometer.core.instrument.Timer;
  *       is forwarded unchanged to that worker's queue, or answered with an {@code UNKNOWN_WORKER} error event
  *       when that worker does not exist;</li>
  *   <li>{@code worker_status} is acknowledged and dropped;</li>
+ *   <li>a message larger than {@code worker.amqp.max-command-size} is not read at all: its first bytes are copied
+ *       to the dead-letter queue with the reason, and it is acknowledged;</li>
  *   <li>anything else is copied to the dead-letter queue with the reason, then acknowledged, and answered with
  *       an {@code INVALID_COMMAND} error event when its number could be read.</li>
  * </ul>
@@ -64,6 +67,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     private final EventSink events;
     private final QueueSender sender;
     private final CommandRouter router;
+    private final WorkerProperties worker;
     private final CommandMetrics metrics;
     private final Clock clock;
     // Forwarding and the follow-up of finished commands run here rather than on the threads that complete the
@@ -74,15 +78,13 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     private final InFlight taken = new InFlight();
     private volatile boolean accepting = true;
 
-    private final String deadLetterQueue;
-
     CommandListener(SessionCommandHandler handler, EventSink events, QueueSender sender, CommandRouter router,
             WorkerProperties worker, CommandMetrics metrics, Clock clock) {
         this.handler = handler;
         this.events = events;
         this.sender = sender;
         this.router = router;
-        this.deadLetterQueue = worker.amqp().deadLetterQueue();
+        this.worker = worker;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -100,7 +102,11 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                 Boolean.TRUE.equals(properties.getRedelivered()), properties.getConsumerQueue());
         taken.track(delivery.settled());
         Timer.Sample started = metrics.start();
-        try {
+        try (CommandLogContext.Scope ignored = CommandLogContext.of(worker.id()).open()) {
+            if (isTooLarge(message)) {
+                refuseTooLarge(message, delivery, started);
+                return;
+            }
             switch (parser.parse(message.getBody(), properties.getContentType())) {
                 case Valid(ParsedCommand parsed) -> route(parsed, message, delivery, started);
                 case Ignored(String reason) -> {
@@ -146,12 +152,20 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
 
     private void route(ParsedCommand parsed, Message message, Delivery delivery, Timer.Sample started) {
         SessionCommand command = parsed.command().withCorrelationId(correlationId(message.getMessageProperties()));
+        try (CommandLogContext.Scope ignored = CommandLogContext.of(worker.id(),
+                OptionalLong.of(command.numberId()), command.phoneNumber()).open()) {
+            routeInContext(parsed, command, message, delivery, started);
+        }
+    }
+
+    private void routeInContext(ParsedCommand parsed, SessionCommand command, Message message, Delivery delivery,
+            Timer.Sample started) {
         String action = CommandMetrics.action(command.type());
         switch (router.route(command.numberId(), parsed.workerId())) {
             case CommandRouter.Route.Here ignored -> handle(command, action, message, delivery, started);
             case CommandRouter.Route.Forward forward -> forward(forward, command, message, delivery, started);
             case CommandRouter.Route.UnknownWorker unknown -> {
-                log.warn("{} for number {}: {}", action, command.numberId(), unknown.reason());
+                log.warn("{} for number {}: {}", action, command.numberId(), Printable.escape(unknown.reason()));
                 delivery.ack();
                 events.publish(error(command.numberId(), command.phoneNumber(), command.correlationId(),
                         ErrorCode.UNKNOWN_WORKER, unknown.reason()));
@@ -168,7 +182,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         } catch (RuntimeException e) {
             done = CompletableFuture.failedFuture(e);
         }
-        done.whenCompleteAsync((ignored, failure) -> {
+        done.whenCompleteAsync(CommandLogContext.current().around((ignored, failure) -> {
             if (failure == null) {
                 delivery.ack();
                 metrics.record(started, action, Outcome.HANDLED);
@@ -176,7 +190,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                 log.warn("{} for number {} failed: {}", action, command.numberId(), Failures.describe(failure));
                 fail(message, delivery, started, action, "processing failed: " + Failures.describe(failure));
             }
-        }, settling);
+        }), settling);
     }
 
     private void forward(CommandRouter.Route.Forward route, SessionCommand command, Message message,
@@ -186,7 +200,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         // One forward at a time per number, each confirmed before the next: a number's commands reach the other
         // worker in the order we received them (publishes on different channels could overtake each other).
         forwardsByNumber.submit(command.numberId(), () -> sender.send(queue, MessageCopies.asPublished(message)))
-                .whenCompleteAsync((ignored, failure) -> {
+                .whenCompleteAsync(CommandLogContext.current().around((ignored, failure) -> {
                     if (failure == null) {
                         delivery.ack();
                         log.debug("Forwarded {} for number {} to {}", action, command.numberId(), queue);
@@ -195,10 +209,35 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                         fail(message, delivery, started, action,
                                 "forwarding to " + queue + " failed: " + Failures.describe(failure));
                     }
-                }, settling);
+                }), settling);
+    }
+
+    private boolean isTooLarge(Message message) {
+        byte[] body = message.getBody();
+        return body != null && body.length > worker.amqp().maxCommandSize().toBytes();
+    }
+
+    /**
+     * A body this large is no command (they are a few hundred bytes): it is neither parsed nor copied whole, and
+     * the dead-letter queue gets only its first bytes, enough to tell who sent it.
+     */
+    private void refuseTooLarge(Message message, Delivery delivery, Timer.Sample started) {
+        String error = "command too large: " + message.getBody().length + " bytes, more than the "
+                + worker.amqp().maxCommandSize().toBytes() + " of worker.amqp.max-command-size (the dead-lettered "
+                + "copy keeps the first " + MessageCopies.TRUNCATED_BODY_BYTES + " bytes)";
+        log.warn("Refusing a command from {}: {}", delivery.queue(), error);
+        sendToDeadLetters(MessageCopies.truncatedDeadLetter(message, error, delivery.queue()), delivery, error)
+                .thenRun(() -> metrics.record(started, CommandMetrics.UNKNOWN, Outcome.TOO_LARGE));
     }
 
     private void refuse(Invalid invalid, Message message, Delivery delivery, Timer.Sample started) {
+        try (CommandLogContext.Scope ignored = CommandLogContext.of(worker.id(), invalid.numberId(),
+                invalid.phoneNumber().orElse(null)).open()) {
+            refuseInContext(invalid, message, delivery, started);
+        }
+    }
+
+    private void refuseInContext(Invalid invalid, Message message, Delivery delivery, Timer.Sample started) {
         log.warn("Refusing a command from {}: {}", delivery.queue(), invalid.reason());
         deadLetter(message, delivery, invalid.reason()).thenAccept(settlement -> {
             // A message handed back is read again; it is answered then, once.
@@ -207,7 +246,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                         correlationId(message.getMessageProperties()), ErrorCode.INVALID_COMMAND,
                         "Invalid command: " + invalid.reason()));
             }
-            metrics.record(started, CommandMetrics.UNKNOWN, Outcome.INVALID);
+            metrics.record(started, CommandMetrics.action(invalid.action()), Outcome.INVALID);
         });
     }
 
@@ -218,8 +257,14 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     }
 
     private CompletableFuture<Settlement> deadLetter(Message message, Delivery delivery, String error) {
-        return sender.send(deadLetterQueue, MessageCopies.deadLetter(message, error, delivery.queue()))
-                .handleAsync((ignored, failure) -> {
+        return sendToDeadLetters(MessageCopies.deadLetter(message, error, delivery.queue()), delivery, error);
+    }
+
+    /** Puts {@code copy} on the dead-letter queue, then settles the delivery it was made of. */
+    private CompletableFuture<Settlement> sendToDeadLetters(Message copy, Delivery delivery, String error) {
+        String deadLetterQueue = worker.amqp().deadLetterQueue();
+        return sender.send(deadLetterQueue, copy)
+                .handleAsync(CommandLogContext.current().aroundFunction((ignored, failure) -> {
                     if (failure == null) {
                         delivery.ack();
                         return Settlement.DEAD_LETTERED;
@@ -235,7 +280,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                             Failures.describe(failure), error);
                     delivery.ack();
                     return Settlement.DROPPED;
-                }, settling);
+                }), settling);
     }
 
     private WorkerEvent error(long numberId, String phoneNumber, Optional<String> correlationId, ErrorCode code,

@@ -1,6 +1,7 @@
 package dev.waworker.amqp;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import dev.waworker.session.SessionCommand;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,7 @@ final class CommandMetrics {
 
     /** What became of a command message. */
     enum Outcome {
-        HANDLED, FORWARDED, UNKNOWN_WORKER, INVALID, IGNORED, FAILED;
+        HANDLED, FORWARDED, UNKNOWN_WORKER, INVALID, TOO_LARGE, IGNORED, FAILED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -42,5 +43,13 @@ final class CommandMetrics {
     /** The {@code action} tag of a command: the contract's name, {@code validate} counted as {@code create}. */
     static String action(SessionCommand.Type type) {
         return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The {@code action} tag of a refused command: its action when it was one of the contract's, else
+     * {@code unknown}. Never the text as sent, which would give every bogus action a time series of its own.
+     */
+    static String action(Optional<SessionCommand.Type> type) {
+        return type.map(CommandMetrics::action).orElse(UNKNOWN);
     }
 }

@@ -70,14 +70,14 @@ public final class CommandParser {
         try {
             root = json.readTree(text.get());
         } catch (JacksonException e) {
-            return invalid("body is not JSON: " + e.getOriginalMessage());
+            return invalid("body is not JSON: " + JsonProblems.describe(e));
         }
         if (root.isString()) {
             // The command travelled as JSON text inside a JSON string: read that text (once, never again).
             try {
                 root = json.readTree(root.stringValue());
             } catch (JacksonException e) {
-                return invalid("body is a JSON string that does not hold JSON: " + e.getOriginalMessage());
+                return invalid("body is a JSON string that does not hold JSON: " + JsonProblems.describe(e));
             }
         }
         if (root.isMissingNode()) {
@@ -99,20 +99,23 @@ public final class CommandParser {
         JsonNode phone = data.path("phoneNumber");
         Optional<String> phoneAsGiven = phone.isString() ? Optional.of(phone.stringValue()) : Optional.empty();
 
+        Optional<SessionCommand.Type> knownAction =
+                action.isString() ? Optional.ofNullable(commandType(action.stringValue())) : Optional.empty();
+
         String problem = findProblem(action, data, numberId, phone);
         if (problem != null) {
-            return new Invalid(problem, numberId, phoneAsGiven);
+            return new Invalid(problem, knownAction, numberId, phoneAsGiven);
         }
         JsonNode workerId = data.path("workerId");
         if (!isAbsent(workerId) && !isValidWorkerId(workerId)) {
             return new Invalid("workerId must be a non-blank string or an integer, was " + describe(workerId),
-                    numberId, phoneAsGiven);
+                    knownAction, numberId, phoneAsGiven);
         }
         JsonNode pairingMethodNode = data.path("pairingMethod");
         Optional<PairingMethod> pairingMethod = readPairingMethod(pairingMethodNode);
         if (pairingMethod.isEmpty()) {
             return new Invalid("pairingMethod must be \"qr\" or \"code\", was " + describe(pairingMethodNode),
-                    numberId, phoneAsGiven);
+                    knownAction, numberId, phoneAsGiven);
         }
         SessionCommand command = new SessionCommand(commandType(action.stringValue()), numberId.getAsLong(),
                 phone.stringValue(), pairingMethod.get(), Optional.empty());
@@ -236,8 +239,9 @@ public final class CommandParser {
         };
     }
 
+    /** The text between quotes, shortened, with its control characters escaped: it goes into logs and headers. */
     private static String quote(String text) {
-        return text == null ? "none" : "'" + truncate(text) + "'";
+        return text == null ? "none" : "'" + Printable.escape(truncate(text)) + "'";
     }
 
     private static String truncate(String text) {
@@ -245,6 +249,6 @@ public final class CommandParser {
     }
 
     private static Invalid invalid(String reason) {
-        return new Invalid(reason, OptionalLong.empty(), Optional.empty());
+        return new Invalid(reason, Optional.empty(), OptionalLong.empty(), Optional.empty());
     }
 }

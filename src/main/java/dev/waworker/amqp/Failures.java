@@ -19,9 +19,12 @@ final class Failures {
         return cause;
     }
 
-    /** A one-line description of the failure for a log line or a header. */
+    /**
+     * A one-line description of the failure for a log line or a header, its control characters escaped: a
+     * message may quote what a sender wrote.
+     */
     static String describe(Throwable failure) {
         Throwable cause = unwrap(failure);
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return Printable.escape(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
     }
 }

@@ -1,5 +1,7 @@
 package dev.waworker.amqp;
 
+import java.util.Arrays;
+
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 
@@ -8,6 +10,9 @@ final class MessageCopies {
 
     static final String ERROR_HEADER = "x-error";
     static final String ORIGINAL_QUEUE_HEADER = "x-original-queue";
+    static final String ORIGINAL_SIZE_HEADER = "x-original-size";
+    /** What a truncated dead letter keeps of the body: enough to recognise the sender, little enough for a flood. */
+    static final int TRUNCATED_BODY_BYTES = 1024;
 
     private MessageCopies() {
     }
@@ -47,5 +52,17 @@ final class MessageCopies {
         properties.setHeader(ERROR_HEADER, error);
         properties.setHeader(ORIGINAL_QUEUE_HEADER, originalQueue);
         return copy;
+    }
+
+    /**
+     * The dead-letter copy of a message too large to keep: its first {@link #TRUNCATED_BODY_BYTES} bytes, and its
+     * full size in {@code x-original-size}.
+     */
+    static Message truncatedDeadLetter(Message received, String error, String originalQueue) {
+        byte[] body = received.getBody();
+        Message whole = deadLetter(received, error, originalQueue);
+        MessageProperties properties = whole.getMessageProperties();
+        properties.setHeader(ORIGINAL_SIZE_HEADER, (long) body.length);
+        return new Message(Arrays.copyOf(body, Math.min(body.length, TRUNCATED_BODY_BYTES)), properties);
     }
 }

@@ -4,6 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import dev.waworker.session.SessionCommand;
+
 /** How {@link CommandParser} classified one command message: exactly one of three outcomes. */
 public sealed interface ParseResult {
 
@@ -24,13 +26,17 @@ public sealed interface ParseResult {
     /**
      * A message that is not a command we can carry out.
      *
-     * @param reason      why, in words an operator reading the dead-letter queue understands
+     * @param reason      why, in words an operator reading the dead-letter queue understands; no control
+     *                    characters (what came from the message is escaped)
+     * @param action      the command's action when it was one of the contract's, whatever else was wrong
      * @param numberId    the number it was about, when that much could be read: the backend is then told
      * @param phoneNumber the {@code phoneNumber} text exactly as given (valid or not), when it was a string
      */
-    record Invalid(String reason, OptionalLong numberId, Optional<String> phoneNumber) implements ParseResult {
+    record Invalid(String reason, Optional<SessionCommand.Type> action, OptionalLong numberId,
+            Optional<String> phoneNumber) implements ParseResult {
         public Invalid {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(action, "action");
             Objects.requireNonNull(numberId, "numberId");
             Objects.requireNonNull(phoneNumber, "phoneNumber");
         }

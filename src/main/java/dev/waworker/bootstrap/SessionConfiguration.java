@@ -3,7 +3,9 @@ package dev.waworker.bootstrap;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
+import org.slf4j.MDC;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -55,8 +57,12 @@ public class SessionConfiguration {
      */
     @Bean(destroyMethod = "shutdown")
     ExecutorService sessionLaneExecutor(WorkerProperties worker) {
-        return Executors.newFixedThreadPool(worker.laneThreads(),
-                Thread.ofPlatform().name("lane-", 0).daemon().factory());
+        ThreadFactory threads = Thread.ofPlatform().name("lane-", 0).daemon().factory();
+        // Each lane thread carries this worker's id in its MDC for good: every session log line has it as a field.
+        return Executors.newFixedThreadPool(worker.laneThreads(), task -> threads.newThread(() -> {
+            MDC.put("workerId", worker.id());
+            task.run();
+        }));
     }
 
     @Bean

@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code worker.*}: who this worker is, where it keeps its files, and the names of its queues.
@@ -38,6 +39,8 @@ public record WorkerProperties(String id, @DefaultValue("./data") Path dataDir, 
      * @param prefetch          unacknowledged commands a consumer may hold
      * @param confirmTimeout    how long to wait for the broker to confirm one publish before trying again
      * @param publishAttempts   how many times an event is sent before it is counted as failed
+     * @param maxCommandSize    larger command bodies are refused unread (dead-lettered truncated): commands are a
+     *                          few hundred bytes, and a parser must not be handed megabytes
      */
     public record Amqp(
             @DefaultValue("whatsapp.session.update") String commandQueue,
@@ -46,7 +49,15 @@ public record WorkerProperties(String id, @DefaultValue("./data") Path dataDir, 
             @DefaultValue("whatsapp.session.update.") String workerQueuePrefix,
             @DefaultValue("50") int prefetch,
             @DefaultValue("10s") Duration confirmTimeout,
-            @DefaultValue("3") int publishAttempts) {
+            @DefaultValue("3") int publishAttempts,
+            @DefaultValue("64KB") DataSize maxCommandSize) {
+
+        public Amqp {
+            if (maxCommandSize.toBytes() < 1 || maxCommandSize.toBytes() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("worker.amqp.max-command-size must be between 1B and 2GB, was "
+                        + maxCommandSize);
+            }
+        }
 
         public String workerQueue(String workerId) {
             return workerQueuePrefix + workerId;

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import dev.waworker.qr.QrCodeRenderer;
 import dev.waworker.session.SessionMetrics.Outcome;
@@ -37,6 +38,10 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * obsolete.
  */
 public final class SessionManager implements SessionCommandHandler {
+
+    /** The MDC fields of a lane step's log lines (the lane threads carry {@code workerId} themselves). */
+    static final String NUMBER_ID = "numberId";
+    static final String SESSION_ID = "sessionId";
 
     private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
@@ -297,7 +302,9 @@ public final class SessionManager implements SessionCommandHandler {
      */
     private CompletableFuture<Void> onLane(StepOrigin origin, Runnable step) {
         CompletableFuture<Void> done = lanes.run(origin.numberId(), () -> {
-            try {
+            // Every line the step logs names its number as fields (structured logging), not only in its text.
+            try (MDC.MDCCloseable number = MDC.putCloseable(NUMBER_ID, Long.toString(origin.numberId()));
+                 MDC.MDCCloseable session = MDC.putCloseable(SESSION_ID, origin.sessionId())) {
                 step.run();
                 record(origin);
             } catch (RuntimeException failure) {

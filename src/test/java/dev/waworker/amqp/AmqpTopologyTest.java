@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Queue;
+import org.springframework.util.unit.DataSize;
 
 import dev.waworker.config.WorkerProperties;
 
@@ -15,7 +16,8 @@ class AmqpTopologyTest {
     @Test
     void declaresTheFourQueuesDurableAndWithoutArguments() {
         WorkerProperties worker = new WorkerProperties("worker-1", Path.of("data"), new WorkerProperties.Amqp(
-                "commands", "events", "commands.dlq", "commands.", 50, Duration.ofSeconds(10), 3), 16);
+                "commands", "events", "commands.dlq", "commands.", 50, Duration.ofSeconds(10), 3,
+                DataSize.ofKilobytes(64)), 16);
 
         var queues = AmqpTopology.declarables(worker).getDeclarablesByType(Queue.class);
 

@@ -17,6 +17,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ApplicationContext;
 
+import dev.waworker.testing.AsyncApiContract;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,21 +46,36 @@ final class BackendProbe implements AutoCloseable {
     }
 
     private final TestWorker worker;
-    private final CachingConnectionFactory connection = RabbitBroker.connectionFactory();
-    private final RabbitTemplate rabbit = new RabbitTemplate(connection);
-    private final RabbitAdmin admin = new RabbitAdmin(connection);
+    private final CachingConnectionFactory connection;
+    private final RabbitTemplate rabbit;
+    private final RabbitAdmin admin;
     private final List<Event> events = new CopyOnWriteArrayList<>();
 
     BackendProbe(TestWorker worker) {
+        this(worker, RabbitBroker.port());
+    }
+
+    /** A probe on the broker at {@code port} of this host (a node the test started itself). */
+    BackendProbe(TestWorker worker, int port) {
         this.worker = worker;
+        this.connection = RabbitBroker.connectionFactory(port);
+        this.rabbit = new RabbitTemplate(connection);
+        this.admin = new RabbitAdmin(connection);
         // Shows a message without content_type as having none (Spring's reader would say application/octet-stream).
         rabbit.setMessagePropertiesConverter(new AbsentContentTypeKeepingConverter());
     }
 
-    /** A command as the contract shows it, as JSON with {@code content_type: application/json}. */
+    /**
+     * A command as the contract shows it, as JSON with {@code content_type: application/json}. One with an action of
+     * the contract is checked against docs/asyncapi.yaml first; another action is a test's deliberate bad input.
+     */
     String sendCommand(String action, long numberId, String phoneNumber) {
-        return sendJson(worker.commandQueue(), "{\"action\":\"" + action + "\",\"data\":{\"numberId\":" + numberId
-                + ",\"phoneNumber\":\"" + phoneNumber + "\"},\"timestamp\":" + System.currentTimeMillis() + "}");
+        String command = "{\"action\":\"" + action + "\",\"data\":{\"numberId\":" + numberId
+                + ",\"phoneNumber\":\"" + phoneNumber + "\"},\"timestamp\":" + System.currentTimeMillis() + "}";
+        if (AsyncApiContract.get().commandActions().contains(action)) {
+            AsyncApiContract.get().requireValidCommand(command);
+        }
+        return sendJson(worker.commandQueue(), command);
     }
 
     /** Sends {@code json} with {@code content_type: application/json} and a new {@code message_id}, returned. */
@@ -140,9 +156,11 @@ final class BackendProbe implements AutoCloseable {
         connection.destroy();
     }
 
+    /** Takes the events waiting; each must be as docs/asyncapi.yaml describes it, or the test fails here. */
     private void collectEvents() {
         Message message;
         while ((message = rabbit.receive(worker.eventsQueue())) != null) {
+            AsyncApiContract.get().requireValidEvent(message.getBody());
             events.add(new Event(JSON.readValue(message.getBody(), new TypeReference<>() {
             }), message.getMessageProperties()));
         }

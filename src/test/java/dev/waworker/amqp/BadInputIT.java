@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.waworker.testing.LogCapture;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -82,10 +84,16 @@ class BadInputIT {
 
     @Test
     void answersABadPhoneNumberWithTheSessionIdAsGiven() {
-        BACKEND.sendJson(WORKER.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":103,\"phoneNumber\":\"12ab\"}}");
+        try (LogCapture logs = LogCapture.of(CommandListener.class)) {
+            BACKEND.sendJson(WORKER.commandQueue(),
+                    "{\"action\":\"create\",\"data\":{\"numberId\":103,\"phoneNumber\":\"12ab\"}}");
 
-        assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
-                .containsEntry("x-error", "phoneNumber must be an optional + and 8 to 15 digits, was the string '12ab'");
+            assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+                    .containsEntry("x-error",
+                            "phoneNumber must be an optional + and 8 to 15 digits, was the string '12ab'");
+            assertThat(logs.mdcAboveDebug()).as("the number's fields on its log line").containsExactly(Map.of(
+                    "workerId", WORKER.id(), "numberId", "103", "sessionId", "session_103_12ab"));
+        }
         assertThat(BACKEND.awaitEvent(103, "error").json())
                 .containsEntry("code", "INVALID_COMMAND")
                 .containsEntry("sessionId", "session_103_12ab");

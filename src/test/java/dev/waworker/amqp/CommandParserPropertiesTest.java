@@ -36,6 +36,8 @@ class CommandParserPropertiesTest {
             Set.of("create", "validate", "regenerate_qr", "close", "reconnect", "worker_status");
     private static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{8,15}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What must never reach a log line or a header raw: controls, separators, format characters, lone surrogates. */
+    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Co}\\p{Cn}]");
 
     private final CommandParser parser = new CommandParser();
 
@@ -175,8 +177,13 @@ class CommandParserPropertiesTest {
                 parsed.workerId().ifPresent(id -> assertThat(id).isNotBlank());
             }
             case Ignored(String reason) -> assertThat(reason).isNotBlank();
-            case Invalid(String reason, OptionalLong numberId, Optional<String> phone) -> {
+            case Invalid(String reason, Optional<SessionCommand.Type> action, OptionalLong numberId,
+                         Optional<String> phone) -> {
                 assertThat(reason).isNotBlank();
+                assertThat(reason).as("goes into logs and x-error headers as it is")
+                        .doesNotContainPattern(UNPRINTABLE)
+                        .doesNotContainIgnoringCase("jackson")
+                        .doesNotContain("StreamReadConstraints", "Exception", "getMax", "()");
                 numberId.ifPresent(id -> assertThat(id).isPositive());
             }
         }
@@ -268,7 +275,19 @@ class CommandParserPropertiesTest {
                 });
         Arbitrary<byte[]> workerStatus = Arbitraries.just(
                 "{\"action\":\"worker_status\",\"data\":{\"workerId\":\"w2\"}}".getBytes(StandardCharsets.UTF_8));
+        // Fields a sender could use to forge log lines or hide text: any character, controls and separators included.
+        Arbitrary<byte[]> hostileFields = Combinators.combine(validCommands(),
+                        Arbitraries.of("action", "phoneNumber", "workerId", "pairingMethod", "numberId"),
+                        Arbitraries.strings().withCharRange('\u0000', '\uffff').ofMaxLength(80))
+                .as((wire, field, value) -> {
+                    ObjectNode json = wire.toJson();
+                    (field.equals("action") ? json : data(json)).put(field, value);
+                    return encode(json, Wrapping.PLAIN);
+                });
+        Arbitrary<byte[]> deeplyNested = Arbitraries.integers().between(500, 5000)
+                .map(depth -> ("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8));
         return Arbitraries.oneOf(randomBytes, jsonLikeText, damagedCommands, truncatedCommands, workerStatus,
+                hostileFields, deeplyNested,
                 validCommands().map(wire -> encode(wire.toJson(), Wrapping.PLAIN)));
     }
 

@@ -283,10 +283,38 @@ class CommandParserTest {
     }
 
     @Test
-    void refusesDeeplyNestedJsonWithoutFailing() {
+    void refusesDeeplyNestedJsonWithoutFailingOrNamingTheParsersInternals() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
 
-        assertThat(invalid(deep, null).reason()).startsWith("body is not JSON: ");
+        assertThat(invalid(deep, null).reason()).isEqualTo("body is not JSON: nested too deeply, or a number, name "
+                + "or text too long, for a command");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "not json|body is not JSON: malformed JSON (line 1, column 1)",
+            "{\"action\":\"create\"|body is not JSON: it ends before the JSON value is complete (line 1, column 19)",
+            "{\"a\":1,\"a\":2}|body is not JSON: a property appears twice in one object (line 1, column 11)",
+            "{} []|body is not JSON: more follows the JSON value (line 1, column 4)"})
+    void saysWhatIsWrongWithJsonInItsOwnWords(String body, String reason) {
+        assertThat(invalid(body, null).reason()).isEqualTo(reason);
+    }
+
+    @Test
+    void escapesControlCharactersInWhatItQuotes() {
+        Invalid invalid = invalid(command("create\\r\\nINFO forged line\\u0000\\u202e", "6", "\"+221771234567\"", null),
+                null);
+
+        assertThat(invalid.reason()).isEqualTo("unknown action 'create\\r\\nINFO forged line\\0\\u202e'");
+    }
+
+    @Test
+    void keepsTheActionOfACommandThatIsWrongElsewhere() {
+        assertThat(invalid(command("close", "\"six\"", "\"+221771234567\"", null), null).action())
+                .contains(Type.CLOSE);
+        assertThat(invalid(command("validate", "6", "\"12ab\"", null), null).action()).contains(Type.CREATE);
+        assertThat(invalid(command("bogus", "6", "\"+221771234567\"", null), null).action()).isEmpty();
+        assertThat(invalid("not json", null).action()).isEmpty();
     }
 
     private ParsedCommand valid(String body, String contentType) {

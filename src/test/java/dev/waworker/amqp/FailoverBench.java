@@ -28,7 +28,7 @@ public final class FailoverBench {
             for (int i = 0; i < kills; i++) {
                 long number = 9000 + i;
                 String phone = "+22177900" + String.format("%04d", i);
-                WorkerProcess owner = fleet.createAndFindOwner(number, phone);
+                FleetMember owner = fleet.createAndFindOwner(number, phone);
                 owner.scan(number, phone);
                 fleet.backend.awaitEvent(number, "connected");
                 restarting.join(); // the owner may be the worker restarted last round: it must be up to be killed

@@ -48,7 +48,7 @@ class ManyWorkersIT {
         assertThat(BACKEND.eventsFor(number).stream().map(WorkerFleet::workerIdOf).collect(Collectors.toSet()))
                 .containsExactly(owner);
         double forwarded = 0;
-        for (WorkerProcess worker : FLEET.workers) {
+        for (FleetMember worker : FLEET.workers) {
             forwarded += worker.counter("worker.commands", "outcome:forwarded");
         }
         assertThat(forwarded).as("commands the others consumed and forwarded to the owner").isPositive();
@@ -58,7 +58,7 @@ class ManyWorkersIT {
     void aKilledOwnersLinkedNumberIsTakenOverOnceWithinTheLeaseTimePlusFiveSeconds() throws Exception {
         long number = 8102;
         String phone = "+221778102000";
-        WorkerProcess owner = FLEET.createAndFindOwner(number, phone);
+        FleetMember owner = FLEET.createAndFindOwner(number, phone);
         assertThat(owner.scan(number, phone)).isEqualTo(200);
         BACKEND.awaitEvent(number, "connected");
 
@@ -84,7 +84,7 @@ class ManyWorkersIT {
     void aValidationInProgressOnAKilledOwnerGoesOnOnAnotherWorker() throws Exception {
         long number = 8104;
         String phone = "+221778104000";
-        WorkerProcess owner = FLEET.createAndFindOwner(number, phone);
+        FleetMember owner = FLEET.createAndFindOwner(number, phone);
 
         owner.kill();
         await().atMost(LEASE.plusSeconds(5)).until(() -> FLEET.count(number, "qr_generated") == 2);

@@ -85,6 +85,22 @@ class MessageCopiesTest {
     }
 
     @Test
+    void aTruncatedDeadLetterKeepsTheFirstKibibyteAndTheFullSize() {
+        byte[] body = new byte[5000];
+        body[0] = '{';
+        Message received = new Message(body, converter.toMessageProperties(
+                new BasicProperties.Builder().messageId("big-1").build(), envelope(), "UTF-8"));
+
+        Message dead = MessageCopies.truncatedDeadLetter(received, "command too large", "whatsapp.session.update");
+
+        assertThat(dead.getBody()).hasSize(1024).startsWith((byte) '{');
+        assertThat(dead.getMessageProperties().getHeaders())
+                .containsEntry("x-error", "command too large")
+                .containsEntry("x-original-size", 5000L);
+        assertThat(dead.getMessageProperties().getMessageId()).isEqualTo("big-1");
+    }
+
+    @Test
     void theConverterReadsPresentPropertiesAsSpringDoes() {
         Message received = received(new BasicProperties.Builder().contentType("application/json").deliveryMode(1).build());
 

@@ -24,7 +24,12 @@ final class RabbitBroker {
 
     /** A connection factory set up as the worker's: correlated confirms and returns. */
     static CachingConnectionFactory connectionFactory() {
-        CachingConnectionFactory factory = new CachingConnectionFactory(host(), port());
+        return connectionFactory(port());
+    }
+
+    /** The same, to the node at {@code port} of the broker's host. */
+    static CachingConnectionFactory connectionFactory(int port) {
+        CachingConnectionFactory factory = new CachingConnectionFactory(host(), port);
         factory.setUsername("guest");
         factory.setPassword("guest");
         factory.setPublisherConfirmType(ConfirmType.CORRELATED);

@@ -21,7 +21,7 @@ final class WorkerFleet implements AutoCloseable {
     final TestPostgres.Database database;
     final TestWorker shared;
     final BackendProbe backend;
-    final List<WorkerProcess> workers = new ArrayList<>();
+    final List<FleetMember> workers = new ArrayList<>();
 
     /** Starts {@code size} workers, {@code <purpose>-1} and so on, and waits until every one is healthy. */
     WorkerFleet(String purpose, int size, Duration leaseTime) {
@@ -37,17 +37,17 @@ final class WorkerFleet implements AutoCloseable {
             // Long-lived QRs: a slow machine must not see a QR expire before the test scans it.
             settings.put("whatsapp.simulator.first-qr-ttl", "60s");
             settings.put("whatsapp.simulator.next-qr-ttl", "60s");
-            workers.add(new WorkerProcess(worker, settings).start());
+            workers.add(new FleetMember(worker, settings).start());
         }
-        workers.forEach(WorkerProcess::awaitHealthy);
+        workers.forEach(FleetMember::awaitHealthy);
     }
 
-    WorkerProcess worker(String id) {
+    FleetMember worker(String id) {
         return workers.stream().filter(worker -> worker.id().equals(id)).findFirst().orElseThrow();
     }
 
     /** Sends {@code create} for the number and returns the worker that showed its first QR: its owner. */
-    WorkerProcess createAndFindOwner(long number, String phone) {
+    FleetMember createAndFindOwner(long number, String phone) {
         backend.sendCommand("create", number, phone);
         return worker(workerIdOf(backend.awaitEvent(number, "qr_generated")));
     }
@@ -63,7 +63,7 @@ final class WorkerFleet implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (WorkerProcess worker : workers) {
+        for (FleetMember worker : workers) {
             worker.close();
         }
         shared.queuesToDelete().forEach(backend.admin()::deleteQueue);

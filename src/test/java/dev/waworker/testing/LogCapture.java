@@ -1,6 +1,7 @@
 package dev.waworker.testing;
 
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,17 @@ public final class LogCapture implements AutoCloseable {
     public List<String> messagesAboveDebug() {
         return appender.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
                 .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** The MDC of each line above DEBUG, in order. */
+    public List<Map<String, String>> mdcAboveDebug() {
+        return appender.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
+                .map(ILoggingEvent::getMDCPropertyMap).toList();
+    }
+
+    /** Whether any line captured carries an exception (which the log would print as a stack trace). */
+    public boolean anyThrowable() {
+        return appender.list.stream().anyMatch(event -> event.getThrowableProxy() != null);
     }
 
     public List<String> debugMessages() {

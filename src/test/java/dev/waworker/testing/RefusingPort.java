@@ -12,8 +12,13 @@ public final class RefusingPort {
 
     /** A {@code ws://} address on such a port. */
     public static String webSocketUrl() throws IOException {
+        return "ws://127.0.0.1:" + port();
+    }
+
+    /** Such a port on 127.0.0.1. */
+    public static int port() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return "ws://127.0.0.1:" + socket.getLocalPort();
+            return socket.getLocalPort();
         }
     }
 }

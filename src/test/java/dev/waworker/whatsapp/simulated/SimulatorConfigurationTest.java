@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
+import dev.waworker.testing.LogCapture;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientSpec;
 import dev.waworker.whatsapp.WhatsAppClient;
@@ -51,6 +52,18 @@ class SimulatorConfigurationTest {
                     batch -> assertThat(batch.codes()).hasSize(6));
             assertThat(delivery.threadName()).isEqualTo("simulated-whatsapp");
         });
+    }
+
+    @Test
+    void theStartUpLogSaysWhichWhatsAppIsActiveAndWhereItsDevicesAre() {
+        try (LogCapture logs = LogCapture.of(SimulatorConfiguration.class)) {
+            runner().withUserConfiguration(Properties.class).withPropertyValues("whatsapp.client=simulated")
+                    .run(context -> assertThat(context).hasNotFailed());
+
+            assertThat(logs.messagesAboveDebug()).containsExactly("WhatsApp client: simulated (in-process, no real "
+                    + "phone can link; play the phone at /simulator/**), device store "
+                    + dataDir.resolve("simulator-devices.json"));
+        }
     }
 
     @Test

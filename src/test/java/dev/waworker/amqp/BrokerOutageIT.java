@@ -1,0 +1,101 @@
+package dev.waworker.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.waworker.testing.OwnRabbitNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The broker really stopped ({@code rabbitmqctl stop_app} on a node this test starts for itself) in the middle of a
+ * QR cycle, for longer than two QR lifetimes: when it is back, every event is delivered, in order, none lost, and
+ * the QRs nobody could see spent none of the budget.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+        "whatsapp.simulator.first-qr-ttl=2s",
+        "whatsapp.simulator.next-qr-ttl=2s",
+        "whatsapp.qr.max-retries=3"})
+@DirtiesContext
+class BrokerOutageIT {
+
+    private static final OwnRabbitNode NODE = new OwnRabbitNode().start();
+    private static final TestWorker WORKER = TestWorker.unique("outage");
+    private static final BackendProbe BACKEND = new BackendProbe(WORKER, NODE.port);
+    private static final Duration CYCLE = Duration.ofSeconds(60);
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void worker(DynamicPropertyRegistry properties) {
+        WORKER.register(properties);
+        properties.add("spring.rabbitmq.port", () -> NODE.port);
+    }
+
+    @AfterAll
+    static void stopWorkerAndNode(ApplicationContext worker) {
+        BACKEND.stopWorkerAndCleanUp(worker);
+        NODE.close();
+    }
+
+    private double counter(String name, String... tags) {
+        Counter counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void everyEventOfAnOutageLongerThanTwoQrLifetimesIsDeliveredInOrder() {
+        BACKEND.sendCommand("create", 961, "+221771234567");
+        BACKEND.awaitEvent(961, "qr_generated");
+
+        NODE.stopApp();
+        // At least two whole QR lifetimes with nothing delivered.
+        await().atMost(CYCLE).until(() -> counter("whatsapp.qr.regenerations", "trigger", "unseen") >= 2);
+        assertThat(counter("worker.events.failed", "action", "qr_generated")
+                + counter("worker.events.failed", "action", "qr_regenerating")).isPositive();
+        NODE.startApp();
+
+        await().atMost(CYCLE).until(() -> BACKEND.eventsFor(961).stream()
+                .anyMatch(event -> event.action().equals("error")));
+        List<BackendProbe.Event> events = BACKEND.eventsFor(961);
+
+        List<Integer> qrIndexes = events.stream().filter(event -> event.action().equals("qr_generated"))
+                .map(event -> ((Number) event.get("qrIndex")).intValue()).toList();
+        assertThat(qrIndexes).as("every QR, none lost, in order")
+                .isEqualTo(IntStream.rangeClosed(1, qrIndexes.size()).boxed().toList())
+                .hasSize((int) counter("whatsapp.qr.generated"));
+        assertThat(events).filteredOn(event -> event.action().equals("qr_regenerating"))
+                .extracting(event -> ((Number) event.get("attempt")).intValue())
+                .as("the outage spent no attempt: the whole budget is still used, once each")
+                .containsExactly(1, 2, 3);
+        for (int i = 0; i < events.size() - 1; i++) {
+            if (events.get(i).action().equals("qr_regenerating")) {
+                assertThat(events.get(i + 1).action()).as("a regeneration announces the QR after it")
+                        .isEqualTo("qr_generated");
+            }
+        }
+        assertThat(events.getLast().json()).containsEntry("action", "error")
+                .containsEntry("code", "QR_RETRIES_EXHAUSTED");
+        assertThat(events).extracting(event -> event.get("eventId")).doesNotHaveDuplicates();
+        assertThat(events).extracting(event -> ((Number) event.get("timestamp")).longValue()).isSorted();
+        assertThat(meters.get("worker.outbox.owed").gauge().value()).isZero();
+
+        // The command consumers came back with the broker: a new command is served.
+        BACKEND.sendCommand("create", 962, "+221771234562");
+        assertThat(BACKEND.awaitEvent(962, "qr_generated").json()).containsEntry("qrIndex", 1);
+    }
+}
