@@ -26,7 +26,9 @@ ensure_postgresql() {
     local version
     version="$(ls /etc/postgresql | sort -V | tail -n 1)"
     say "starting PostgreSQL $version"
-    as_root pg_ctlcluster "$version" main start || die "pg_ctlcluster $version main start failed"
+    # The package's own scripts may have started it meanwhile: "already running" is no failure.
+    as_root pg_ctlcluster "$version" main start || postgresql_answers \
+      || die "pg_ctlcluster $version main start failed"
     local waited=0
     until postgresql_answers; do
       [ "$waited" -ge 60 ] && die "PostgreSQL did not open port 5432 within 60 s (see /var/log/postgresql)"
