@@ -57,8 +57,14 @@ final class WorkerFleet implements AutoCloseable {
         return (String) event.get("workerId");
     }
 
+    /**
+     * How many {@code action} events of the number a backend counts: by {@code eventId}, since a worker killed
+     * before the broker's confirm reached it sends the same event again when it restarts (the contract's
+     * at-least-once delivery).
+     */
     long count(long number, String action) {
-        return backend.eventsFor(number).stream().filter(event -> event.action().equals(action)).count();
+        return backend.eventsFor(number).stream().filter(event -> event.action().equals(action))
+                .map(event -> event.get("eventId")).distinct().count();
     }
 
     @Override
