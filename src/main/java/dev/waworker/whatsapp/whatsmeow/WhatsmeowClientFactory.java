@@ -20,11 +20,14 @@ public final class WhatsmeowClientFactory implements WhatsAppClientFactory, Auto
     private final Wabridge bridge;
     private final EventPump pump;
     private final AtomicReference<ClientVersionInUse> clientVersion;
+    private final String whatsmeowVersion;
 
-    private WhatsmeowClientFactory(Wabridge bridge, EventPump pump, AtomicReference<ClientVersionInUse> clientVersion) {
+    private WhatsmeowClientFactory(Wabridge bridge, EventPump pump, AtomicReference<ClientVersionInUse> clientVersion,
+                                   String whatsmeowVersion) {
         this.bridge = bridge;
         this.pump = pump;
         this.clientVersion = clientVersion;
+        this.whatsmeowVersion = whatsmeowVersion;
     }
 
     /** Opens the device store and starts the event pump. */
@@ -42,15 +45,15 @@ public final class WhatsmeowClientFactory implements WhatsAppClientFactory, Auto
     public static WhatsmeowClientFactory open(Wabridge bridge, Wabridge.StoreConfig store, QrTtls qrTtls,
                                               Consumer<ClientVersionInUse> versionWatcher) {
         bridge.openStore(store);
-        AtomicReference<ClientVersionInUse> clientVersion =
-                new AtomicReference<>(ClientVersionInUse.of(bridge.version()));
+        Wabridge.Version opened = bridge.version();
+        AtomicReference<ClientVersionInUse> clientVersion = new AtomicReference<>(ClientVersionInUse.of(opened));
         versionWatcher.accept(clientVersion.get());
         EventPump pump = new EventPump(bridge, new BridgeEventParser(qrTtls), change -> {
             clientVersion.set(ClientVersionInUse.of(change));
             versionWatcher.accept(clientVersion.get());
         });
         pump.start();
-        return new WhatsmeowClientFactory(bridge, pump, clientVersion);
+        return new WhatsmeowClientFactory(bridge, pump, clientVersion, opened.whatsmeow());
     }
 
     /** The WhatsApp Web version the clients announce now. */
@@ -58,9 +61,9 @@ public final class WhatsmeowClientFactory implements WhatsAppClientFactory, Auto
         return clientVersion.get();
     }
 
-    /** What the native library was built from. */
-    public Wabridge.Version libraryVersion() {
-        return bridge.version();
+    /** The whatsmeow module the native library was built from: read once, it cannot change while loaded. */
+    public String whatsmeowVersion() {
+        return whatsmeowVersion;
     }
 
     @Override

@@ -46,7 +46,7 @@ public class WhatsmeowConfiguration {
         WhatsmeowClientFactory factory = WhatsmeowClientFactory.open(new Wabridge(), store,
                 new QrTtls(settings.firstQrTtl(), settings.nextQrTtl()), versionMetric::show);
         log.info("WhatsApp client: whatsmeow {}, device store {}, client version {} ({})",
-                factory.libraryVersion().whatsmeow(),
+                factory.whatsmeowVersion(),
                 !settings.storeDsn().isEmpty() ? "PostgreSQL (whatsapp.whatsmeow.store-dsn)"
                         : dsn.isEmpty() ? "SQLite " + sqlitePath : "PostgreSQL (spring.datasource.url)",
                 factory.clientVersion().version(), factory.clientVersion().source());

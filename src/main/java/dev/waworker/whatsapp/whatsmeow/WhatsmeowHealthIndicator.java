@@ -24,7 +24,7 @@ final class WhatsmeowHealthIndicator implements HealthIndicator {
     public Health health() {
         ClientVersionInUse version = factory.clientVersion();
         Health.Builder health = Health.up()
-                .withDetail("whatsmeow", factory.libraryVersion().whatsmeow())
+                .withDetail("whatsmeow", factory.whatsmeowVersion())
                 .withDetail("clientVersion", version.version())
                 .withDetail("clientVersionSource", version.source());
         if (settings.usesTestServer()) {
