@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.session.SessionManager;
-import dev.waworker.store.JdbcOutbox;
+import dev.waworker.store.ValidationRecords;
 
 /**
  * Once everything is up (the broker included), linked devices from earlier runs reconnect, and the validations that
@@ -21,12 +21,12 @@ import dev.waworker.store.JdbcOutbox;
 class StoredSessionRestorer {
 
     private final SessionManager sessions;
-    private final JdbcOutbox records;
+    private final ValidationRecords records;
     private final ObjectProvider<NumberOwnership> ownership;
     private final ObjectProvider<ScheduledExecutorService> leaseTicks;
     private final ObjectProvider<ScheduledExecutorService> fenceChecks;
 
-    StoredSessionRestorer(SessionManager sessions, JdbcOutbox records, ObjectProvider<NumberOwnership> ownership,
+    StoredSessionRestorer(SessionManager sessions, ValidationRecords records, ObjectProvider<NumberOwnership> ownership,
             @Qualifier("leaseTicks") ObjectProvider<ScheduledExecutorService> leaseTicks,
             @Qualifier("fenceChecks") ObjectProvider<ScheduledExecutorService> fenceChecks) {
         this.sessions = sessions;

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.waworker.session.SessionManager;
 import dev.waworker.session.ValidationRecord;
-import dev.waworker.store.JdbcOutbox;
+import dev.waworker.store.ValidationRecords;
 import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 
@@ -50,7 +50,7 @@ public final class NumberOwnership {
     }
 
     private final JdbcLeases leases;
-    private final JdbcOutbox records;
+    private final ValidationRecords records;
     private final SessionManager sessions;
     private final WhatsAppClientFactory devices;
     private final LeaseTerms terms;
@@ -61,7 +61,7 @@ public final class NumberOwnership {
     /** When this worker claimed a number it may not have a session for yet: such a lease is not given up. */
     private final Map<Long, Instant> claimedAt = new ConcurrentHashMap<>();
 
-    public NumberOwnership(JdbcLeases leases, JdbcOutbox records, SessionManager sessions,
+    public NumberOwnership(JdbcLeases leases, ValidationRecords records, SessionManager sessions,
             WhatsAppClientFactory devices, LeaseTerms terms, Owner me, int takeoverBatch, Clock clock) {
         this.leases = leases;
         this.records = records;

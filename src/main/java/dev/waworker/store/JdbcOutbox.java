@@ -1,7 +1,5 @@
 package dev.waworker.store;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +17,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.waworker.session.EventSink;
-import dev.waworker.session.PairingMethod;
-import dev.waworker.session.SessionState;
 import dev.waworker.session.StepRecord;
 import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.ValidationRecord;
@@ -135,39 +131,6 @@ public final class JdbcOutbox implements ValidationJournal, EventSink {
     /** How many events are owed. */
     public long owedCount() {
         return jdbc.sql("SELECT COUNT(*) FROM outbox WHERE worker_id = ?").param(workerId).query(Long.class).single();
-    }
-
-    /** The records of the sessions that were live when the worker last stopped (or crashed). */
-    public List<ValidationRecord> validations() {
-        return jdbc.sql(SELECT_VALIDATIONS + " WHERE worker_id = ? ORDER BY number_id").param(workerId)
-                .query((row, index) -> validation(row)).list();
-    }
-
-    /**
-     * The validations recorded by the other workers sharing this database: a worker that died leaves them behind
-     * for another one to take up.
-     */
-    public List<ValidationRecord> validationsOfOthers() {
-        return jdbc.sql(SELECT_VALIDATIONS + " WHERE worker_id <> ? ORDER BY number_id").param(workerId)
-                .query((row, index) -> validation(row)).list();
-    }
-
-    /** Deletes the other workers' records of a number this worker took over: they must not take it up again. */
-    public void forgetValidationsOfOthers(long numberId) {
-        jdbc.sql("DELETE FROM validation WHERE worker_id <> ? AND number_id = ?").params(workerId, numberId).update();
-    }
-
-    private static final String SELECT_VALIDATIONS = """
-            SELECT number_id, phone_number, pairing_method, correlation_id, state, attempt, qr_index, started_at
-            FROM validation""";
-
-    private static ValidationRecord validation(ResultSet row) throws SQLException {
-        long startedAt = row.getLong("started_at");
-        Optional<Instant> started = row.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(startedAt));
-        return new ValidationRecord(row.getLong("number_id"), row.getString("phone_number"),
-                PairingMethod.valueOf(row.getString("pairing_method")),
-                Optional.ofNullable(row.getString("correlation_id")), SessionState.valueOf(row.getString("state")),
-                row.getInt("attempt"), row.getInt("qr_index"), started);
     }
 
     private void save(ValidationRecord validation, Instant now) {

@@ -67,4 +67,10 @@ public class StoreConfiguration {
             EventEncoder encoder, Clock clock) {
         return new JdbcOutbox(jdbc, transactions, worker.id(), encoder, clock);
     }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    ValidationRecords validationRecords(JdbcClient jdbc, WorkerProperties worker) {
+        return new ValidationRecords(jdbc, worker.id());
+    }
 }

@@ -96,7 +96,7 @@ class OwnershipTimelineTest {
         b.giveRefs(8, 1);
         assertThat(b.sink.events).last().isInstanceOfSatisfying(WorkerEvent.QrGenerated.class,
                 qr -> assertThat(qr.qrIndex()).as("qrIndex goes on").isEqualTo(3));
-        assertThat(database.outbox("a", a.clock).validations()).as("A will not take it up again").isEmpty();
+        assertThat(database.records("a").validations()).as("A will not take it up again").isEmpty();
     }
 
     @Test
@@ -120,7 +120,7 @@ class OwnershipTimelineTest {
 
     private NumberOwnership ownership(String id, SessionFixture worker) {
         NumberOwnership ownership = new NumberOwnership(new JdbcLeases(database.jdbc(), id, TERMS),
-                database.outbox(id, worker.clock), worker.manager, worker.whatsApp, TERMS, new Owner(id, "queue." + id),
+                database.records(id), worker.manager, worker.whatsApp, TERMS, new Owner(id, "queue." + id),
                 10, worker.clock);
         ownership.register();
         ownership.start(List.of());

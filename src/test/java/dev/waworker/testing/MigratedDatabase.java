@@ -12,6 +12,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.waworker.store.JdbcOutbox;
+import dev.waworker.store.ValidationRecords;
 
 /** A database with the worker's Flyway migrations applied, for tests of the JDBC classes without Spring Boot. */
 public final class MigratedDatabase implements AutoCloseable {
@@ -43,6 +44,11 @@ public final class MigratedDatabase implements AutoCloseable {
     public JdbcOutbox outbox(String workerId, Clock clock) {
         return new JdbcOutbox(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
                 (event, eventId) -> event.action(), clock);
+    }
+
+    /** The validation records of worker {@code workerId} (and of the others) in this database. */
+    public ValidationRecords records(String workerId) {
+        return new ValidationRecords(jdbc, workerId);
     }
 
     @Override
