@@ -40,12 +40,24 @@ func mustOK(t *testing.T, raw []byte) map[string]any {
 	return decoded
 }
 
-func mustFail(t *testing.T, raw []byte, errorPart string) {
+// mustFail checks a failed call's code, and that its human message says what went wrong.
+func mustFail(t *testing.T, raw []byte, code errorCode, errorPart string) {
 	t.Helper()
 	decoded := answer(t, raw)
-	if decoded["ok"] != false || !strings.Contains(fmt.Sprint(decoded["error"]), errorPart) {
-		t.Fatalf("want an error containing %q, got %s", errorPart, raw)
+	if decoded["ok"] != false || decoded["code"] != string(code) ||
+		!strings.Contains(fmt.Sprint(decoded["error"]), errorPart) {
+		t.Fatalf("want an error %s containing %q, got %s", code, errorPart, raw)
 	}
+}
+
+// storeOf is the open store of a test's bridge.
+func storeOf(t *testing.T, b *Bridge) *deviceStore {
+	t.Helper()
+	opened, err := b.registry.openedStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opened.devices
 }
 
 // openBridge returns a bridge with a fresh SQLite store in a temporary directory.
@@ -91,7 +103,7 @@ func nextEvent(t *testing.T, b *Bridge, timeout time.Duration) map[string]any {
 // saveLinkedDevice stores a device as whatsmeow does after a pairing (keys, no real account behind it).
 func saveLinkedDevice(t *testing.T, b *Bridge, jid types.JID) {
 	t.Helper()
-	device := b.store.container.NewDevice()
+	device := storeOf(t, b).container.NewDevice()
 	device.ID = &jid
 	device.Account = &waAdv.ADVSignedDeviceIdentity{
 		Details: []byte{1}, AccountSignature: make([]byte, 64), AccountSignatureKey: make([]byte, 32),
@@ -112,7 +124,7 @@ func TestCallAnswersOkWithTheResultFields(t *testing.T) {
 
 func TestCallTurnsAnErrorIntoOkFalse(t *testing.T) {
 	b := newBridge()
-	mustFail(t, b.call("x", func() (result, error) { return nil, errors.New("no luck") }), "no luck")
+	mustFail(t, b.call("x", func() (result, error) { return nil, errors.New("no luck") }), codeUnclassified, "no luck")
 }
 
 func TestCallRecoversAPanicAndLogsItsStack(t *testing.T) {
@@ -122,7 +134,7 @@ func TestCallRecoversAPanicAndLogsItsStack(t *testing.T) {
 		nothing["x"] = 1 // a nil map write panics
 		return nil, nil
 	})
-	mustFail(t, raw, "panic: assignment to entry in nil map")
+	mustFail(t, raw, codeInternal, "panic: assignment to entry in nil map")
 	logged := answer(t, b.queue.pop(time.Second))
 	if logged["type"] != "log" || logged["level"] != "ERROR" ||
 		!strings.Contains(fmt.Sprint(logged["message"]), "panic in wb_boom") {
@@ -174,12 +186,12 @@ func TestOpenStoreRejectsBadConfig(t *testing.T) {
 	open := func(cfg string) []byte {
 		return b.call("open", func() (result, error) { return b.openStore(cfg) })
 	}
-	mustFail(t, open(`not json`), "not valid JSON")
-	mustFail(t, open(`{}`), "neither sqlitePath nor postgresDsn")
-	mustFail(t, open(`{"sqlitePath":"x.db","logLevel":"LOUD"}`), "unknown log level")
-	mustFail(t, open(`{"sqlitePath":"x.db","websocketUrl":"http://localhost"}`), "must be ws or wss")
-	mustFail(t, open(`{"sqlitePath":"x.db","proxy":"ftp://proxy:21"}`), "must be http, https or socks5")
-	mustFail(t, open(`{"sqlitePath":"x.db","proxy":"socks5://"}`), "has no host")
+	mustFail(t, open(`not json`), codeBadArgument, "not valid JSON")
+	mustFail(t, open(`{}`), codeBadArgument, "neither sqlitePath nor postgresDsn")
+	mustFail(t, open(`{"sqlitePath":"x.db","logLevel":"LOUD"}`), codeBadArgument, "unknown log level")
+	mustFail(t, open(`{"sqlitePath":"x.db","websocketUrl":"http://localhost"}`), codeBadArgument, "must be ws or wss")
+	mustFail(t, open(`{"sqlitePath":"x.db","proxy":"ftp://proxy:21"}`), codeBadArgument, "must be http, https or socks5")
+	mustFail(t, open(`{"sqlitePath":"x.db","proxy":"socks5://"}`), codeBadArgument, "has no host")
 }
 
 func TestCreateClientValidatesItsSpec(t *testing.T) {
@@ -187,25 +199,25 @@ func TestCreateClientValidatesItsSpec(t *testing.T) {
 	create := func(spec string) []byte {
 		return b.call("create", func() (result, error) { return b.createClient(spec) })
 	}
-	mustFail(t, create(`{"numberId":0,"phoneNumber":"+221771234567"}`), "numberId must be a positive")
-	mustFail(t, create(`{"numberId":6,"phoneNumber":"12"}`), "phoneNumber must be")
-	mustFail(t, create(`[1]`), "not valid JSON")
+	mustFail(t, create(`{"numberId":0,"phoneNumber":"+221771234567"}`), codeBadArgument, "numberId must be a positive")
+	mustFail(t, create(`{"numberId":6,"phoneNumber":"12"}`), codeBadArgument, "phoneNumber must be")
+	mustFail(t, create(`[1]`), codeBadArgument, "not valid JSON")
 	created := createClient(t, b, 6, "+221771234567")
 	if created["handle"].(float64) <= 0 || created["paired"] != false || created["jid"] != "" {
 		t.Fatalf("create answer = %v", created)
 	}
-	mustFail(t, create(`{"numberId":6,"phoneNumber":"+221771234567"}`), "already has an open client")
+	mustFail(t, create(`{"numberId":6,"phoneNumber":"+221771234567"}`), codeNumberInUse, "already has an open client")
 }
 
 func TestCallsWithoutAStoreOrHandleFailClearly(t *testing.T) {
 	b := newBridge()
 	mustFail(t, b.call("create", func() (result, error) {
 		return b.createClient(`{"numberId":6,"phoneNumber":"+221771234567"}`)
-	}), "store is not open")
+	}), codeStoreNotOpen, "store is not open")
 	mustFail(t, b.call("connect", func() (result, error) {
 		return b.withClient(99, (*bridgeClient).connect)
-	}), "no client with handle 99")
-	mustFail(t, b.call("devices", b.devices), "store is not open")
+	}), codeUnknownClient, "no client with handle 99")
+	mustFail(t, b.call("devices", b.devices), codeStoreNotOpen, "store is not open")
 }
 
 func TestAStoredDeviceIsFoundAgainByItsNumber(t *testing.T) {
@@ -213,7 +225,7 @@ func TestAStoredDeviceIsFoundAgainByItsNumber(t *testing.T) {
 	jid := types.NewADJID("221771234567", 0, 12)
 	saveLinkedDevice(t, b, jid)
 	created := createClient(t, b, 6, "+221771234567")
-	client, _ := b.client(int64(created["handle"].(float64)))
+	client, _ := b.registry.client(int64(created["handle"].(float64)))
 	client.onEvent(&events.PairSuccess{ID: jid, Platform: "android"})
 	success := nextEvent(t, b, time.Second)
 	if success["type"] != "pair_success" || success["jid"] != jid.String() ||
@@ -240,11 +252,11 @@ func TestDeleteDeviceForgetsTheDeviceAndItsMapping(t *testing.T) {
 	b, _ := openBridge(t, nil)
 	jid := types.NewADJID("221771234567", 0, 3)
 	saveLinkedDevice(t, b, jid)
-	if err := b.store.saveMapping(context.Background(), numberDevice{6, "+221771234567", jid.String()}); err != nil {
+	if err := storeOf(t, b).saveMapping(context.Background(), numberDevice{6, "+221771234567", jid.String()}); err != nil {
 		t.Fatal(err)
 	}
 	created := createClient(t, b, 6, "+221771234567")
-	mustFail(t, b.call("delete", func() (result, error) { return b.deleteDevice(6) }), "has an open client")
+	mustFail(t, b.call("delete", func() (result, error) { return b.deleteDevice(6) }), codeNumberInUse, "has an open client")
 	mustOK(t, b.call("destroy", func() (result, error) { return b.destroy(int64(created["handle"].(float64))) }))
 
 	if mustOK(t, b.call("delete", func() (result, error) { return b.deleteDevice(6) }))["deleted"] != true {
@@ -253,21 +265,21 @@ func TestDeleteDeviceForgetsTheDeviceAndItsMapping(t *testing.T) {
 	if mustOK(t, b.call("delete", func() (result, error) { return b.deleteDevice(6) }))["deleted"] != false {
 		t.Fatal("deleting twice reported a deletion")
 	}
-	if got, _ := b.store.container.GetDevice(context.Background(), jid); got != nil {
+	if got, _ := storeOf(t, b).container.GetDevice(context.Background(), jid); got != nil {
 		t.Fatal("whatsmeow's device row survived the deletion")
 	}
 }
 
 func TestAMappingWhoseDeviceIsGoneIsDropped(t *testing.T) {
 	b, _ := openBridge(t, nil)
-	if err := b.store.saveMapping(context.Background(),
+	if err := storeOf(t, b).saveMapping(context.Background(),
 		numberDevice{7, "+221770000000", "221770000000:4@s.whatsapp.net"}); err != nil {
 		t.Fatal(err)
 	}
 	if devices := mustOK(t, b.call("devices", b.devices))["devices"].([]any); len(devices) != 0 {
 		t.Fatalf("devices = %v", devices)
 	}
-	if _, found, _ := b.store.mapping(context.Background(), 7); found {
+	if _, found, _ := storeOf(t, b).mapping(context.Background(), 7); found {
 		t.Fatal("the stale mapping is still there")
 	}
 }
@@ -275,7 +287,7 @@ func TestAMappingWhoseDeviceIsGoneIsDropped(t *testing.T) {
 func TestWhatsmeowEventsBecomeBridgeEvents(t *testing.T) {
 	b, _ := openBridge(t, nil)
 	created := createClient(t, b, 6, "+221771234567")
-	client, _ := b.client(int64(created["handle"].(float64)))
+	client, _ := b.registry.client(int64(created["handle"].(float64)))
 	client.announcedVersion.Store(builtInVersion)
 	cases := []struct {
 		event any
@@ -321,7 +333,7 @@ func TestWhatsmeowEventsBecomeBridgeEvents(t *testing.T) {
 func TestAPairingByAnotherAccountIsRefusedAndReportedAsMismatch(t *testing.T) {
 	b, _ := openBridge(t, nil)
 	created := createClient(t, b, 6, "221771234567")
-	client, _ := b.client(int64(created["handle"].(float64)))
+	client, _ := b.registry.client(int64(created["handle"].(float64)))
 
 	if !client.acceptPairing(types.NewADJID("221771234567", 0, 5), "android", "") {
 		t.Fatal("the requested account was refused")
@@ -339,7 +351,7 @@ func TestAPairingByAnotherAccountIsRefusedAndReportedAsMismatch(t *testing.T) {
 func TestADestroyedClientEmitsNothing(t *testing.T) {
 	b, _ := openBridge(t, nil)
 	created := createClient(t, b, 6, "+221771234567")
-	client, _ := b.client(int64(created["handle"].(float64)))
+	client, _ := b.registry.client(int64(created["handle"].(float64)))
 	mustOK(t, b.call("destroy", func() (result, error) { return b.destroy(client.handle) }))
 	client.onEvent(&events.StreamReplaced{})
 	for raw := b.queue.pop(0); raw != nil; raw = b.queue.pop(0) {
@@ -347,7 +359,7 @@ func TestADestroyedClientEmitsNothing(t *testing.T) {
 			t.Fatalf("a destroyed client emitted %v", event)
 		}
 	}
-	mustFail(t, b.call("destroy", func() (result, error) { return b.destroy(client.handle) }), "no client")
+	mustFail(t, b.call("destroy", func() (result, error) { return b.destroy(client.handle) }), codeUnknownClient, "no client")
 }
 
 func TestConnectingToARefusingPortReportsConnectFailed(t *testing.T) {
@@ -439,7 +451,7 @@ func TestDisconnectCancelsAnAttemptInFlight(t *testing.T) {
 	}()
 	b, _ := openBridge(t, map[string]string{"websocketUrl": "ws://" + listener.Addr().String()})
 	created := createClient(t, b, 6, "+221771234567")
-	client, _ := b.client(int64(created["handle"].(float64)))
+	client, _ := b.registry.client(int64(created["handle"].(float64)))
 	if first := mustOK(t, b.call("connect", func() (result, error) { return client.connect() })); first["already"] != false {
 		t.Fatalf("first connect = %v", first)
 	}
@@ -464,7 +476,7 @@ func TestCloseStoreDestroysEveryClient(t *testing.T) {
 	if stats := mustOK(t, b.call("stats", b.stats)); stats["clients"] != 0.0 {
 		t.Fatalf("stats after close = %v", stats)
 	}
-	mustFail(t, b.call("devices", b.devices), "store is not open")
+	mustFail(t, b.call("devices", b.devices), codeStoreNotOpen, "store is not open")
 }
 
 func TestLogLinesAreFilteredByLevelAndNeverCarryAQr(t *testing.T) {

@@ -5,21 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/store"
-	"go.mau.fi/whatsmeow/types"
-)
-
-const (
-	// logoutTimeout bounds the unlink request to WhatsApp; the local deletion happens whatever its outcome.
-	logoutTimeout = 20 * time.Second
-	// pairPhoneTimeout bounds the request for a linking code.
-	pairPhoneTimeout = 30 * time.Second
 )
 
 // bridgeClient is one whatsmeow client for one backend number.
@@ -46,16 +36,18 @@ type bridgeClient struct {
 	retriedOutdated atomic.Bool
 }
 
-func newBridgeClient(b *Bridge, handle int64, spec clientSpec, device *store.Device) (*bridgeClient, error) {
+// newBridgeClient makes the whatsmeow client of a number with the open store's settings; it does no I/O.
+func newBridgeClient(b *Bridge, handle int64, spec clientSpec, device *store.Device, opened *openStore) (*bridgeClient, error) {
 	c := &bridgeClient{bridge: b, handle: handle, numberID: spec.NumberID, phoneNumber: spec.PhoneNumber}
-	c.wa = whatsmeow.NewClient(device, b.logger(handle, spec.NumberID, "Client"))
-	if b.config.Proxy != "" {
-		if err := c.wa.SetProxyAddress(b.config.Proxy); err != nil {
-			return nil, fmt.Errorf("proxy %q: %w", b.config.Proxy, err)
+	c.wa = whatsmeow.NewClient(device, b.logger(handle, spec.NumberID, "Client", opened.level))
+	config := opened.config
+	if config.Proxy != "" {
+		if err := c.wa.SetProxyAddress(config.Proxy); err != nil {
+			return nil, failure(codeBadArgument, "proxy %q: %w", config.Proxy, err)
 		}
 	}
-	if b.config.WebsocketURL != "" {
-		httpClient, err := redirectingHTTPClient(b.config.WebsocketURL)
+	if config.WebsocketURL != "" {
+		httpClient, err := redirectingHTTPClient(config.WebsocketURL)
 		if err != nil {
 			return nil, err
 		}
@@ -74,25 +66,6 @@ func newBridgeClient(b *Bridge, handle int64, spec clientSpec, device *store.Dev
 	return c, nil
 }
 
-// acceptPairing is whatsmeow's pre-pair hook: it refuses a scan by an account that is not the requested number,
-// before anything is linked or stored.
-func (c *bridgeClient) acceptPairing(jid types.JID, _, _ string) bool {
-	if digitsOf(jid.User) == digitsOf(c.phoneNumber) {
-		return true
-	}
-	c.rejectedPhone.Store("+" + jid.User)
-	return false
-}
-
-func digitsOf(phone string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, phone)
-}
-
 func (c *bridgeClient) emit(eventType string, fields result) {
 	if c.closed.Load() {
 		return
@@ -107,7 +80,7 @@ func (c *bridgeClient) connect() (result, error) {
 	c.mu.Lock()
 	if c.closed.Load() {
 		c.mu.Unlock()
-		return nil, errors.New("the client is destroyed")
+		return nil, failure(codeClientDestroyed, "the client is destroyed")
 	}
 	if c.connecting || c.wa.IsConnected() {
 		c.mu.Unlock()
@@ -206,46 +179,6 @@ func (c *bridgeClient) disconnect() (result, error) {
 	c.mu.Unlock()
 	c.wa.Disconnect()
 	return nil, nil
-}
-
-// logout unlinks the device when it is connected, then deletes its credentials and our mapping in any case.
-func (c *bridgeClient) logout() (result, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), logoutTimeout)
-	defer cancel()
-	unlinked := false
-	if c.wa.IsLoggedIn() {
-		if err := c.wa.Logout(ctx); err != nil {
-			c.bridge.emitLog(c.handle, c.numberID, levelWarn, "wabridge",
-				"unlinking the device failed, deleting it locally: "+err.Error())
-		} else {
-			unlinked = true
-		}
-	}
-	_, _ = c.disconnect()
-	if c.wa.Store.ID != nil {
-		if err := c.wa.Store.Delete(ctx); err != nil {
-			return nil, fmt.Errorf("deleting the device of number %d: %w", c.numberID, err)
-		}
-	}
-	store, err := c.bridge.openStoreOrFail()
-	if err != nil {
-		return nil, err
-	}
-	if err = store.deleteMapping(ctx, c.numberID); err != nil {
-		return nil, err
-	}
-	return result{"unlinked": unlinked}, nil
-}
-
-// pairPhone asks WhatsApp for an 8-character linking code for the phone number (the connection must be open).
-func (c *bridgeClient) pairPhone(phoneNumber string) (result, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), pairPhoneTimeout)
-	defer cancel()
-	code, err := c.wa.PairPhone(ctx, phoneNumber, true, whatsmeow.PairClientChrome, "Chrome (Linux)")
-	if err != nil {
-		return nil, fmt.Errorf("asking WhatsApp for a linking code: %w", err)
-	}
-	return result{"code": code}, nil
 }
 
 // close disconnects and silences the client for good; its credentials stay in the store.

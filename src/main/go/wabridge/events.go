@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 
-	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types/events"
 )
 
@@ -53,39 +50,5 @@ func (c *bridgeClient) onEvent(evt any) {
 		c.emit("keepalive_restored", nil)
 	default:
 		c.emit("unhandled", result{"kind": fmt.Sprintf("%T", evt)})
-	}
-}
-
-func (c *bridgeClient) onPairSuccess(e *events.PairSuccess) {
-	store, err := c.bridge.openStoreOrFail()
-	if err == nil {
-		err = store.saveMapping(context.Background(),
-			numberDevice{NumberID: c.numberID, PhoneNumber: c.phoneNumber, JID: e.ID.String()})
-	}
-	if err != nil {
-		// Without the mapping a restart would not find this device: better to fail the pairing visibly now.
-		c.emit("pair_error", result{"reason": "the device was linked but could not be recorded: " + err.Error()})
-		return
-	}
-	c.emit("pair_success", result{"jid": e.ID.String(), "phoneNumber": "+" + e.ID.User, "platform": e.Platform})
-}
-
-func (c *bridgeClient) onPairError(e *events.PairError) {
-	if errors.Is(e.Error, whatsmeow.ErrPairRejectedLocally) {
-		if scanned, ok := c.rejectedPhone.Load().(string); ok {
-			c.emit("phone_mismatch", result{"scannedPhoneNumber": scanned})
-			return
-		}
-	}
-	c.emit("pair_error", result{"reason": e.Error.Error()})
-}
-
-func (c *bridgeClient) forgetMapping() {
-	store, err := c.bridge.openStoreOrFail()
-	if err == nil {
-		err = store.deleteMapping(context.Background(), c.numberID)
-	}
-	if err != nil {
-		c.bridge.emitLog(c.handle, c.numberID, levelWarn, "wabridge", err.Error())
 	}
 }

@@ -111,7 +111,7 @@ func wb_device_delete(numberID C.longlong) *C.char {
 func wb_next_event(timeoutMs C.int) (event *C.char) {
 	defer func() {
 		if recovered := recover(); recovered != nil {
-			event = cString(errorAnswer(fmt.Sprintf("panic: %v", recovered)))
+			event = cString(errorAnswer(codeInternal, fmt.Sprintf("panic: %v", recovered)))
 		}
 	}()
 	if payload := theBridge.queue.pop(time.Duration(timeoutMs) * time.Millisecond); payload != nil {

@@ -28,7 +28,7 @@ func parseLogLevel(name string) (logLevel, error) {
 	}
 	level, ok := levelNames[strings.ToUpper(name)]
 	if !ok {
-		return 0, fmt.Errorf("unknown log level %q (expected DEBUG, INFO, WARN, ERROR or OFF)", name)
+		return 0, failure(codeBadArgument, "unknown log level %q (expected DEBUG, INFO, WARN, ERROR or OFF)", name)
 	}
 	return level, nil
 }
@@ -77,7 +77,7 @@ func (l *bridgeLogger) Sub(module string) waLog.Logger {
 // companion_reg_refresh notification during pairing). %q quotes the server's tag, control characters escaped.
 var promotedDebugLines = map[string]string{
 	"Unhandled notification with type %s": "WhatsApp sent a notification the bridge does not understand: type %q",
-	"Didn't handle WhatsApp node %s":       "WhatsApp sent a node the bridge does not understand: tag %q",
+	"Didn't handle WhatsApp node %s":      "WhatsApp sent a node the bridge does not understand: tag %q",
 }
 
 func (l *bridgeLogger) log(level logLevel, msg string, args []any) {

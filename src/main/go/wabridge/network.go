@@ -22,7 +22,7 @@ import (
 func redirectingHTTPClient(target string) (*http.Client, error) {
 	parsed, err := url.Parse(target)
 	if err != nil {
-		return nil, fmt.Errorf("websocketUrl %q: %w", target, err)
+		return nil, failure(codeBadArgument, "websocketUrl %q: %w", target, err)
 	}
 	address := parsed.Host
 	if parsed.Port() == "" {
@@ -49,7 +49,7 @@ func redirectingHTTPClient(target string) (*http.Client, error) {
 			return tlsDialer.DialContext(ctx, network, address)
 		}
 	default:
-		return nil, fmt.Errorf("websocketUrl %q: the scheme must be ws or wss", target)
+		return nil, failure(codeBadArgument, "websocketUrl %q: the scheme must be ws or wss", target)
 	}
 	return &http.Client{Transport: transport}, nil
 }
@@ -61,16 +61,16 @@ func validateProxy(proxy string) error {
 	}
 	parsed, err := url.Parse(proxy)
 	if err != nil {
-		return fmt.Errorf("proxy %q: %w", proxy, err)
+		return failure(codeBadArgument, "proxy %q: %w", proxy, err)
 	}
 	switch parsed.Scheme {
 	case "http", "https", "socks5":
 		if parsed.Host == "" {
-			return fmt.Errorf("proxy %q has no host", proxy)
+			return failure(codeBadArgument, "proxy %q has no host", proxy)
 		}
 		return nil
 	default:
-		return fmt.Errorf("proxy %q: the scheme must be http, https or socks5", proxy)
+		return failure(codeBadArgument, "proxy %q: the scheme must be http, https or socks5", proxy)
 	}
 }
 

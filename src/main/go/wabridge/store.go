@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -59,16 +58,16 @@ func openDeviceStore(ctx context.Context, cfg storeConfig, log waLog.Logger) (*d
 	}
 	db, err := sql.Open(dialect, address)
 	if err != nil {
-		return nil, fmt.Errorf("opening the %s device store: %w", dialect, err)
+		return nil, failure(codeStoreFailure, "opening the %s device store: %w", dialect, err)
 	}
 	container := sqlstore.NewWithDB(db, dialect, log)
 	if err = container.Upgrade(ctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("preparing the %s device store: %w", dialect, err)
+		return nil, failure(codeStoreFailure, "preparing the %s device store: %w", dialect, err)
 	}
 	if _, err = db.ExecContext(ctx, createMappingTable); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("creating the number/device table: %w", err)
+		return nil, failure(codeStoreFailure, "creating the number/device table: %w", err)
 	}
 	return &deviceStore{db: db, container: container}, nil
 }
@@ -80,7 +79,7 @@ func databaseAddress(cfg storeConfig) (dialect, address string, err error) {
 		return "postgres", cfg.PostgresDsn, nil
 	}
 	if cfg.SqlitePath == "" {
-		return "", "", errors.New("neither sqlitePath nor postgresDsn is set")
+		return "", "", failure(codeBadArgument, "neither sqlitePath nor postgresDsn is set")
 	}
 	if err = createPrivateFile(cfg.SqlitePath); err != nil {
 		return "", "", err
@@ -95,22 +94,25 @@ func databaseAddress(cfg storeConfig) (dialect, address string, err error) {
 
 func createPrivateFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("creating the directory of the device store: %w", err)
+		return failure(codeStoreFailure, "creating the directory of the device store: %w", err)
 	}
 	file, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return fmt.Errorf("creating the device store file: %w", err)
+		return failure(codeStoreFailure, "creating the device store file: %w", err)
 	}
 	_ = file.Close()
 	// A file that existed before keeps its mode on open: tighten it.
 	if err = os.Chmod(path, 0o600); err != nil {
-		return fmt.Errorf("restricting the device store file to its owner: %w", err)
+		return failure(codeStoreFailure, "restricting the device store file to its owner: %w", err)
 	}
 	return nil
 }
 
 func (s *deviceStore) close() error {
-	return s.container.Close()
+	if err := s.container.Close(); err != nil {
+		return failure(codeStoreFailure, "closing the device store: %w", err)
+	}
+	return nil
 }
 
 // deviceFor returns the stored device of the number, or a new unpaired one when it has none. A mapping whose
@@ -135,11 +137,11 @@ func (s *deviceStore) deviceFor(ctx context.Context, numberID int64) (*store.Dev
 func (s *deviceStore) storedDevice(ctx context.Context, mapping numberDevice) (*store.Device, error) {
 	jid, err := types.ParseJID(mapping.JID)
 	if err != nil {
-		return nil, fmt.Errorf("stored JID %q of number %d: %w", mapping.JID, mapping.NumberID, err)
+		return nil, failure(codeStoreFailure, "stored JID %q of number %d: %w", mapping.JID, mapping.NumberID, err)
 	}
 	device, err := s.container.GetDevice(ctx, jid)
 	if err != nil {
-		return nil, fmt.Errorf("loading the device of number %d: %w", mapping.NumberID, err)
+		return nil, failure(codeStoreFailure, "loading the device of number %d: %w", mapping.NumberID, err)
 	}
 	return device, nil
 }
@@ -153,7 +155,7 @@ func (s *deviceStore) mapping(ctx context.Context, numberID int64) (numberDevice
 		return row, false, nil
 	}
 	if err != nil {
-		return row, false, fmt.Errorf("reading the device of number %d: %w", numberID, err)
+		return row, false, failure(codeStoreFailure, "reading the device of number %d: %w", numberID, err)
 	}
 	return row, true, nil
 }
@@ -164,14 +166,14 @@ func (s *deviceStore) saveMapping(ctx context.Context, row numberDevice) error {
 		ON CONFLICT (number_id) DO UPDATE SET phone_number = excluded.phone_number, jid = excluded.jid`,
 		row.NumberID, row.PhoneNumber, row.JID)
 	if err != nil {
-		return fmt.Errorf("saving the device of number %d: %w", row.NumberID, err)
+		return failure(codeStoreFailure, "saving the device of number %d: %w", row.NumberID, err)
 	}
 	return nil
 }
 
 func (s *deviceStore) deleteMapping(ctx context.Context, numberID int64) error {
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM wabridge_number_device WHERE number_id = $1", numberID); err != nil {
-		return fmt.Errorf("forgetting the device of number %d: %w", numberID, err)
+		return failure(codeStoreFailure, "forgetting the device of number %d: %w", numberID, err)
 	}
 	return nil
 }
@@ -181,20 +183,20 @@ func (s *deviceStore) devices(ctx context.Context) ([]numberDevice, error) {
 	rows, err := s.db.QueryContext(ctx,
 		"SELECT number_id, phone_number, jid FROM wabridge_number_device ORDER BY number_id")
 	if err != nil {
-		return nil, fmt.Errorf("listing stored devices: %w", err)
+		return nil, failure(codeStoreFailure, "listing stored devices: %w", err)
 	}
 	var mappings []numberDevice
 	for rows.Next() {
 		var row numberDevice
 		if err = rows.Scan(&row.NumberID, &row.PhoneNumber, &row.JID); err != nil {
 			_ = rows.Close()
-			return nil, fmt.Errorf("listing stored devices: %w", err)
+			return nil, failure(codeStoreFailure, "listing stored devices: %w", err)
 		}
 		mappings = append(mappings, row)
 	}
 	_ = rows.Close()
 	if err = rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing stored devices: %w", err)
+		return nil, failure(codeStoreFailure, "listing stored devices: %w", err)
 	}
 	live := make([]numberDevice, 0, len(mappings))
 	for _, mapping := range mappings {
@@ -225,7 +227,7 @@ func (s *deviceStore) forget(ctx context.Context, numberID int64) (bool, error) 
 	}
 	if device != nil {
 		if err = device.Delete(ctx); err != nil {
-			return false, fmt.Errorf("deleting the device of number %d: %w", numberID, err)
+			return false, failure(codeStoreFailure, "deleting the device of number %d: %w", numberID, err)
 		}
 	}
 	return true, s.deleteMapping(ctx, numberID)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/base64"
-	"fmt"
 
 	"go.mau.fi/whatsmeow"
 )
@@ -20,7 +19,7 @@ func trustRootKey(encoded string) error {
 	}
 	key, err := base64.StdEncoding.DecodeString(encoded)
 	if err != nil || len(key) != len(whatsmeow.WACertPubKey) {
-		return fmt.Errorf("testServerRootKey must be the base64 of %d bytes", len(whatsmeow.WACertPubKey))
+		return failure(codeBadArgument, "testServerRootKey must be the base64 of %d bytes", len(whatsmeow.WACertPubKey))
 	}
 	whatsmeow.WACertPubKey = [32]byte(key)
 	return nil

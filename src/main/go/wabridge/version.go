@@ -66,7 +66,7 @@ func newVersionKeeper(override string, httpClient *http.Client, announce func(st
 	}
 	parsed, err := store.ParseVersion(override)
 	if err != nil || parsed.IsZero() {
-		return nil, fmt.Errorf("clientVersion %q is not a version like 2.3000.1045649367", override)
+		return nil, failure(codeBadArgument, "clientVersion %q is not a version like 2.3000.1045649367", override)
 	}
 	// Not announced: the worker reads the starting version with wb_version once the store is open.
 	k.set(parsed, versionOverride)
@@ -189,7 +189,7 @@ func versionHTTPClient(cfg storeConfig) (*http.Client, error) {
 	if cfg.Proxy != "" {
 		proxy, err := url.Parse(cfg.Proxy)
 		if err != nil {
-			return nil, fmt.Errorf("proxy %q: %w", cfg.Proxy, err)
+			return nil, failure(codeBadArgument, "proxy %q: %w", cfg.Proxy, err)
 		}
 		transport.Proxy = http.ProxyURL(proxy)
 	}

@@ -45,13 +45,20 @@ func (w *webWhatsApp) websocketURL() string {
 	return strings.Replace(w.server.URL, "http", "ws", 1)
 }
 
-// versionOf reads the client version the bridge reports once its start-up fetch is over.
-func versionOf(t *testing.T, b *Bridge) map[string]any {
+// keeperOf is the version keeper of a test's open store.
+func keeperOf(t *testing.T, b *Bridge) *versionKeeper {
 	t.Helper()
 	versions, err := b.versionKeeperOrFail()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return versions
+}
+
+// versionOf reads the client version the bridge reports once its start-up fetch is over.
+func versionOf(t *testing.T, b *Bridge) map[string]any {
+	t.Helper()
+	versions := keeperOf(t, b)
 	select {
 	case <-versions.ready:
 	case <-time.After(15 * time.Second):
@@ -103,7 +110,7 @@ func TestTheOperatorsVersionIsUsedAndNeverFetched(t *testing.T) {
 	if got["clientVersion"] != "2.3000.1000000001" || got["clientVersionSource"] != versionOverride {
 		t.Fatalf("version = %v", got)
 	}
-	newer, err := b.versions.newerThan(b.versions.version())
+	newer, err := keeperOf(t, b).newerThan(keeperOf(t, b).version())
 	if newer || err == nil || !strings.Contains(err.Error(), "whatsapp.whatsmeow.client-version") {
 		t.Fatalf("newerThan = %v, %v", newer, err)
 	}
@@ -129,7 +136,7 @@ func TestABadOverrideIsRefused(t *testing.T) {
 	b := newBridge()
 	mustFail(t, b.call("open", func() (result, error) {
 		return b.openStore(`{"sqlitePath":"` + t.TempDir() + `/s.db","clientVersion":"2.x"}`)
-	}), "is not a version like")
+	}), codeBadArgument, "is not a version like")
 }
 
 func TestAfterA405ANewerVersionIsFetchedOnceForEveryoneWaiting(t *testing.T) {
@@ -139,9 +146,10 @@ func TestAfterA405ANewerVersionIsFetchedOnceForEveryoneWaiting(t *testing.T) {
 	before := web.requests.Load()
 	web.revision.Store(int64(builtInVersion[2]) + 7)
 	results := make(chan bool, 5)
+	versions := keeperOf(t, b)
 	for range 5 {
 		go func() {
-			newer, err := b.versions.newerThan(builtInVersion)
+			newer, err := versions.newerThan(builtInVersion)
 			results <- newer && err == nil
 		}()
 	}
@@ -153,11 +161,11 @@ func TestAfterA405ANewerVersionIsFetchedOnceForEveryoneWaiting(t *testing.T) {
 	if asked := web.requests.Load() - before; asked < 1 || asked > 5 {
 		t.Fatalf("asked %d times", asked)
 	}
-	if want := fmt.Sprintf("2.3000.%d", int64(builtInVersion[2])+7); b.versions.version().String() != want {
-		t.Fatalf("version = %s, want %s", b.versions.version(), want)
+	if want := fmt.Sprintf("2.3000.%d", int64(builtInVersion[2])+7); keeperOf(t, b).version().String() != want {
+		t.Fatalf("version = %s, want %s", keeperOf(t, b).version(), want)
 	}
 	// Nothing newer than what WhatsApp Web offers: the refusal stands.
-	if newer, err := b.versions.newerThan(b.versions.version()); newer || err != nil {
+	if newer, err := keeperOf(t, b).newerThan(keeperOf(t, b).version()); newer || err != nil {
 		t.Fatalf("newerThan(current) = %v, %v", newer, err)
 	}
 }
