@@ -13,8 +13,8 @@ import dev.waworker.whatsapp.StoredDevice;
 
 /**
  * Typed access to libwabridge: JSON in, records out. Each call copies the returned C string into a Java string
- * and frees it at once, and turns an {@code {"ok":false}} answer into a {@link BridgeException}. Safe from any
- * thread: the library is.
+ * and frees it at once, and turns an {@code {"ok":false}} answer into a {@link BridgeException} that carries the
+ * bridge's {@link BridgeErrorCode}. Safe from any thread: the library is (docs/NATIVE-BRIDGE.md, "Locking").
  */
 public final class Wabridge {
 
@@ -124,9 +124,18 @@ public final class Wabridge {
     }
 
     private JsonNode check(String operation, Pointer answer) {
-        JsonNode node = json.readTree(take(answer));
+        return check(operation, take(answer));
+    }
+
+    /**
+     * The answer's fields when it says {@code ok}; otherwise a {@link BridgeException} with the bridge's code (see
+     * {@link BridgeErrorCode}) and message.
+     */
+    JsonNode check(String operation, String answer) {
+        JsonNode node = json.readTree(answer);
         if (!node.path("ok").asBoolean(false)) {
-            throw new BridgeException(operation, node.path("error").asString("no error message"));
+            throw new BridgeException(operation, BridgeErrorCode.of(node.path("code").asString("")),
+                    node.path("error").asString("no error message"));
         }
         return node;
     }

@@ -1,7 +1,7 @@
 package dev.waworker.whatsapp.whatsmeow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -61,16 +61,23 @@ class WabridgeIT {
     }
 
     @Test
-    void anErrorAnswerBecomesAnExceptionThatSaysWhy() {
-        assertThatThrownBy(() -> bridge.createClient(6, "+221771234567"))
-                .isInstanceOf(BridgeException.class)
+    void anErrorAnswerBecomesAnExceptionWithItsCodeAndAMessageThatSaysWhy() {
+        assertThat(failureOf(() -> bridge.createClient(6, "+221771234567")))
+                .returns(BridgeErrorCode.STORE_NOT_OPEN, BridgeException::code)
                 .hasMessage("wb_client_create failed: the store is not open");
         bridge.openStore(NativeFixture.sqliteStore(dataDir, ""));
-        assertThatThrownBy(() -> bridge.createClient(6, "not a number"))
-                .isInstanceOf(BridgeException.class)
+        assertThat(failureOf(() -> bridge.createClient(6, "not a number")))
+                .returns(BridgeErrorCode.BAD_ARGUMENT, BridgeException::code)
                 .hasMessageContaining("phoneNumber must be an optional + and 8 to 15 digits");
-        assertThatThrownBy(() -> bridge.connect(424242))
+        assertThat(failureOf(() -> bridge.connect(424242)))
+                .returns(BridgeErrorCode.UNKNOWN_CLIENT, BridgeException::code)
                 .hasMessage("wb_client_connect failed: no client with handle 424242");
+        assertThat(failureOf(() -> bridge.openStore(NativeFixture.sqliteStore(dataDir, ""))))
+                .returns(BridgeErrorCode.STORE_ALREADY_OPEN, BridgeException::code);
+    }
+
+    static BridgeException failureOf(Runnable call) {
+        return catchThrowableOfType(BridgeException.class, call::run);
     }
 
     @Test

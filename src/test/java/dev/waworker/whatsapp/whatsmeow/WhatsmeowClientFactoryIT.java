@@ -1,7 +1,6 @@
 package dev.waworker.whatsapp.whatsmeow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -96,8 +95,8 @@ class WhatsmeowClientFactoryIT {
     void aPairingCodeIsAskedOfWhatsAppOverTheConnectionSoWithoutOneItFails() {
         WhatsmeowClient client = openFactory("").open(NUMBER_6, new RecordingListener());
 
-        assertThatThrownBy(client::requestPairingCode)
-                .isInstanceOf(BridgeException.class)
+        assertThat(WabridgeIT.failureOf(client::requestPairingCode))
+                .returns(BridgeErrorCode.NOT_CONNECTED, BridgeException::code)
                 .hasMessageContaining("asking WhatsApp for a linking code");
     }
 
@@ -105,8 +104,8 @@ class WhatsmeowClientFactoryIT {
     void aNumberHasOneOpenClientAtATime() {
         openFactory("").open(NUMBER_6, new RecordingListener());
 
-        assertThatThrownBy(() -> factory.open(NUMBER_6, new RecordingListener()))
-                .isInstanceOf(BridgeException.class)
+        assertThat(WabridgeIT.failureOf(() -> factory.open(NUMBER_6, new RecordingListener())))
+                .returns(BridgeErrorCode.NUMBER_IN_USE, BridgeException::code)
                 .hasMessageContaining("number 6 already has an open client");
     }
 
