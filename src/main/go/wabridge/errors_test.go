@@ -98,14 +98,18 @@ func TestAPairingCodeRequestFailsWithWhatsmeowsCode(t *testing.T) {
 func TestPairErrorEventsCarryTheirCode(t *testing.T) {
 	b, _ := openBridge(t, nil)
 	client, _ := b.registry.client(int64(createClient(t, b, 6, "+221771234567")["handle"].(float64)))
-	cases := map[error]errorCode{
-		whatsmeow.ErrPairInvalidDeviceSignature:    codePairInvalidSignature,
-		whatsmeow.ErrPairInvalidDeviceIdentityHMAC: codePairInvalidHMAC,
+	cases := []struct {
+		err  error
+		want errorCode
+	}{
+		{whatsmeow.ErrPairInvalidDeviceSignature, codePairInvalidSignature},
+		{whatsmeow.ErrPairInvalidDeviceIdentityHMAC, codePairInvalidHMAC},
 		// Refused by our pre-pair hook without a scan it saw: not a phone mismatch, but still named.
-		whatsmeow.ErrPairRejectedLocally: codePairRejectedLocally,
-		&whatsmeow.PairDatabaseError{Message: "saving", DBErr: errors.New("disk full")}: codeStoreFailure,
+		{whatsmeow.ErrPairRejectedLocally, codePairRejectedLocally},
+		{&whatsmeow.PairDatabaseError{Message: "saving", DBErr: errors.New("disk full")}, codeStoreFailure},
 	}
-	for err, want := range cases {
+	for _, tc := range cases {
+		err, want := tc.err, tc.want
 		client.onEvent(&events.PairError{Error: err})
 		got := nextEvent(t, b, time.Second)
 		if got["type"] != "pair_error" || got["code"] != string(want) || got["reason"] != err.Error() {

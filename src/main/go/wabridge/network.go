@@ -100,6 +100,9 @@ func describeConnectError(err error) string {
 		kind = fmt.Sprintf("websocket upgrade refused (HTTP %d)", statusErr.StatusCode)
 	case errors.As(err, &netErr) && netErr.Timeout(), errors.Is(err, context.DeadlineExceeded):
 		kind = "timed out"
+	// whatsmeow wraps every handshake failure with this text and offers no sentinel or type for it (its client.go,
+	// unlockedConnect): the one place the bridge reads whatsmeow's wording, and only to describe, never to decide.
+	// TestConnectErrorsAreNamedByKind and TestAWebsocketThatClosesAtOnceFailsTheHandshake notice a rewording.
 	case strings.Contains(err.Error(), "noise handshake failed"):
 		kind = "WhatsApp handshake failed"
 	default:

@@ -165,11 +165,7 @@ func (r *registry) release(numberID int64) {
 func (r *registry) client(handle int64) (*bridgeClient, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	client, ok := r.clients[handle]
-	if !ok {
-		return nil, failure(codeUnknownClient, "no client with handle %d", handle)
-	}
-	return client, nil
+	return r.clientLocked(handle)
 }
 
 // take removes a live client for its destruction; its number stays reserved until release, so that no new client
@@ -177,13 +173,19 @@ func (r *registry) client(handle int64) (*bridgeClient, error) {
 func (r *registry) take(handle int64) (*bridgeClient, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	client, ok := r.clients[handle]
-	if !ok {
-		return nil, failure(codeUnknownClient, "no client with handle %d", handle)
+	client, err := r.clientLocked(handle)
+	if err == nil {
+		delete(r.clients, handle)
+		r.numbers[client.numberID] = reserved
 	}
-	delete(r.clients, handle)
-	r.numbers[client.numberID] = reserved
-	return client, nil
+	return client, err
+}
+
+func (r *registry) clientLocked(handle int64) (*bridgeClient, error) {
+	if client, ok := r.clients[handle]; ok {
+		return client, nil
+	}
+	return nil, failure(codeUnknownClient, "no client with handle %d", handle)
 }
 
 func (r *registry) clientCount() int {
