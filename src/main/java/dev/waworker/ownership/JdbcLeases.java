@@ -55,12 +55,13 @@ public final class JdbcLeases {
 
     /** The worker {@code workerId} as registered (alive or not), or that it never started. */
     public NamedWorker worker(String workerId) {
-        return jdbc.sql("SELECT queue, heartbeat_at FROM worker_registry WHERE worker_id = ?")
+        Optional<NamedWorker.Registered> registered = jdbc.sql(
+                        "SELECT queue, heartbeat_at FROM worker_registry WHERE worker_id = ?")
                 .param(workerId)
-                .query((row, index) -> (NamedWorker) new NamedWorker.Registered(
-                        new Owner(workerId, row.getString("queue")), Instant.ofEpochMilli(row.getLong("heartbeat_at"))))
-                .optional()
-                .orElseGet(() -> new NamedWorker.NeverStarted(workerId));
+                .query((row, index) -> new NamedWorker.Registered(new Owner(workerId, row.getString("queue")),
+                        Instant.ofEpochMilli(row.getLong("heartbeat_at"))))
+                .optional();
+        return registered.isPresent() ? registered.get() : new NamedWorker.NeverStarted(workerId);
     }
 
     /** The number's lease, live or not, with its holder's queue; empty when nobody ever claimed the number. */
