@@ -22,6 +22,8 @@ import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
 import dev.waworker.amqp.ParseResult.Valid;
 import dev.waworker.config.WorkerProperties;
+import dev.waworker.ownership.Owner;
+import dev.waworker.ownership.Route;
 import dev.waworker.session.ErrorCode;
 import dev.waworker.session.EventHeader;
 import dev.waworker.session.EventSink;
@@ -162,9 +164,9 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
             Timer.Sample started) {
         String action = CommandMetrics.action(command.type());
         switch (router.route(command.numberId(), parsed.workerId())) {
-            case CommandRouter.Route.Here ignored -> handle(command, action, message, delivery, started);
-            case CommandRouter.Route.Forward forward -> forward(forward, command, message, delivery, started);
-            case CommandRouter.Route.UnknownWorker unknown -> {
+            case Route.Here ignored -> handle(command, action, message, delivery, started);
+            case Route.Forward(Owner to) -> forward(to.queue(), command, message, delivery, started);
+            case Route.UnknownWorker unknown -> {
                 log.warn("{} for number {}: {}", action, command.numberId(), Printable.escape(unknown.reason()));
                 delivery.ack();
                 events.publish(error(command.numberId(), command.phoneNumber(), command.correlationId(),
@@ -193,10 +195,9 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         }), settling);
     }
 
-    private void forward(CommandRouter.Route.Forward route, SessionCommand command, Message message,
-            Delivery delivery, Timer.Sample started) {
+    private void forward(String queue, SessionCommand command, Message message, Delivery delivery,
+            Timer.Sample started) {
         String action = CommandMetrics.action(command.type());
-        String queue = route.queue();
         // One forward at a time per number, each confirmed before the next: a number's commands reach the other
         // worker in the order we received them (publishes on different channels could overtake each other).
         forwardsByNumber.submit(command.numberId(), () -> sender.send(queue, MessageCopies.asPublished(message)))

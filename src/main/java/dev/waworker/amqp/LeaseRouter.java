@@ -3,9 +3,9 @@ package dev.waworker.amqp;
 import java.util.Optional;
 
 import dev.waworker.ownership.NumberOwnership;
-import dev.waworker.ownership.NumberOwnership.Decision;
+import dev.waworker.ownership.Route;
 
-/** Several workers on one database: each command goes to its number's owner (see {@link NumberOwnership#decide}). */
+/** Several workers on one database: each command goes to its number's owner (see {@link NumberOwnership#route}). */
 final class LeaseRouter implements CommandRouter {
 
     private final NumberOwnership ownership;
@@ -16,11 +16,6 @@ final class LeaseRouter implements CommandRouter {
 
     @Override
     public Route route(long numberId, Optional<String> namedWorker) {
-        return switch (ownership.decide(numberId, namedWorker)) {
-            case Decision.Mine ignored -> new Route.Here();
-            case Decision.Elsewhere(var owner) -> new Route.Forward(owner.workerId(), owner.queue());
-            case Decision.UnknownWorker(String workerId) ->
-                    new Route.UnknownWorker("Unknown worker '" + workerId + "': no worker of that id ever started");
-        };
+        return ownership.route(numberId, namedWorker);
     }
 }

@@ -3,6 +3,8 @@ package dev.waworker.amqp;
 import java.util.Optional;
 
 import dev.waworker.config.WorkerProperties;
+import dev.waworker.ownership.Owner;
+import dev.waworker.ownership.Route;
 
 /**
  * One worker on its own database: it handles every command but those naming another worker, which go to that
@@ -25,7 +27,7 @@ final class QueueRouter implements CommandRouter {
             return new Route.Here();
         }
         String queue = worker.amqp().workerQueue(other.get());
-        return workerQueues.exists(queue) ? new Route.Forward(other.get(), queue)
-                : new Route.UnknownWorker("Unknown worker '" + other.get() + "': queue " + queue + " does not exist");
+        return workerQueues.exists(queue) ? new Route.Forward(new Owner(other.get(), queue))
+                : new Route.UnknownWorker(other.get(), "queue " + queue + " does not exist");
     }
 }

@@ -7,16 +7,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.waworker.config.ConditionalOnSharedDatabase;
 import dev.waworker.config.OwnershipProperties;
+import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.ownership.JdbcLeases;
 import dev.waworker.ownership.LeaseTerms;
 import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.ownership.Owner;
 import dev.waworker.session.SessionManager;
-import dev.waworker.store.ConditionalOnSharedDatabase;
 import dev.waworker.store.ValidationRecords;
-import dev.waworker.store.SharedDatabase;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 
 /** One owner per number among the workers that share a PostgreSQL database; absent with the embedded SQLite. */

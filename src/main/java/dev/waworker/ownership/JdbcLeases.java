@@ -1,8 +1,10 @@
 package dev.waworker.ownership;
 
 import java.time.Instant;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -12,10 +14,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The worker registry and the numbers' leases in the shared database, as seen by one worker ({@code me}). Every
  * change is a single conditional statement, so that two workers racing for a number cannot both win: the
- * database's row lock on {@code number_lease} decides. Instants come from the caller (the worker's clock), so that
- * the rules can be tested on a manual clock.
+ * database's row lock on {@code number_lease} decides. Renewals and releases name the fencing token the claim
+ * returned, so that they never touch a lease that changed hands in between. Instants come from the caller (the
+ * worker's clock), so that the rules can be tested on a manual clock.
  */
 public final class JdbcLeases {
+
+    /** Numbers per renewal or release statement: far below the bind-parameter limits of SQLite and PostgreSQL. */
+    private static final int CHUNK = 500;
 
     private final JdbcClient jdbc;
     private final String me;
@@ -37,33 +43,42 @@ public final class JdbcLeases {
                 .update();
     }
 
-    /** The worker {@code workerId} as registered (alive or not); empty when no worker of that id ever started. */
-    public Optional<Registered> worker(String workerId) {
-        return jdbc.sql("SELECT queue, heartbeat_at FROM worker_registry WHERE worker_id = ?")
+    /**
+     * What {@link OwnershipPolicy} needs to route a command for {@code numberId}: the number's lease, and the worker
+     * the command names unless it names none or this one.
+     */
+    public LeaseSnapshot snapshot(long numberId, Optional<String> namedWorker) {
+        Optional<String> other = namedWorker.filter(id -> !id.equals(me));
+        return new LeaseSnapshot(lease(numberId),
+                other.isEmpty() ? new NamedWorker.None() : worker(other.get()));
+    }
+
+    /** The worker {@code workerId} as registered (alive or not), or that it never started. */
+    public NamedWorker worker(String workerId) {
+        Optional<NamedWorker.Registered> registered = jdbc.sql(
+                        "SELECT queue, heartbeat_at FROM worker_registry WHERE worker_id = ?")
                 .param(workerId)
-                .query((row, index) -> new Registered(new Owner(workerId, row.getString("queue")),
+                .query((row, index) -> new NamedWorker.Registered(new Owner(workerId, row.getString("queue")),
                         Instant.ofEpochMilli(row.getLong("heartbeat_at"))))
                 .optional();
+        return registered.isPresent() ? registered.get() : new NamedWorker.NeverStarted(workerId);
     }
 
-    /** A registered worker and its last heartbeat. */
-    public record Registered(Owner owner, Instant heartbeatAt) {
-    }
-
-    /** Who holds the number's lease at {@code now}, if anyone does. */
-    public Optional<Owner> owner(long numberId, Instant now) {
+    /** The number's lease, live or not, with its holder's queue; empty when nobody ever claimed the number. */
+    public Optional<Lease> lease(long numberId) {
         return jdbc.sql("""
-                        SELECT l.owner_id, w.queue FROM number_lease l
+                        SELECT l.owner_id, w.queue, l.expires_at, l.token FROM number_lease l
                         JOIN worker_registry w ON w.worker_id = l.owner_id
-                        WHERE l.number_id = ? AND l.expires_at > ?""")
-                .params(numberId, now.toEpochMilli())
-                .query((row, index) -> new Owner(row.getString("owner_id"), row.getString("queue")))
+                        WHERE l.number_id = ?""")
+                .param(numberId)
+                .query((row, index) -> new Lease(new Owner(row.getString("owner_id"), row.getString("queue")),
+                        Instant.ofEpochMilli(row.getLong("expires_at")), row.getLong("token")))
                 .optional();
     }
 
     /**
      * Takes the number's lease for this worker when nobody holds it, its holder's lease has expired, or this
-     * worker holds it already (then it is renewed).
+     * worker holds it already (then it is renewed, and keeps its token).
      *
      * @return the lease's fencing token when this worker holds it now; empty when another worker does
      */
@@ -84,31 +99,61 @@ public final class JdbcLeases {
     }
 
     /**
-     * Extends every lease this worker still holds (expired ones included, as long as nobody took them over).
+     * Extends the leases this worker holds under the given tokens ({@code number_id = ? AND owner_id = me AND
+     * token = ?}, for a batch of numbers at once). A lease that expired or was released and that nobody claimed
+     * since still carries its token, and is extended too: nobody else held the number in between.
      *
-     * @param startedAt when this renewal started: the leases expire a lease time after it
-     * @return the numbers this worker holds now
+     * @param tokens     number → the fencing token this worker's claim returned
+     * @param startedAt  when this renewal started: the leases expire a lease time after it
+     * @return the numbers whose lease was extended; the others changed hands since (their token moved on)
      */
-    public Set<Long> renewAll(Instant startedAt) {
-        return new HashSet<>(jdbc.sql("""
-                        UPDATE number_lease SET expires_at = :expires WHERE owner_id = :me AND expires_at > 0
-                        RETURNING number_id""")
-                .param("expires", terms.expiresAt(startedAt).toEpochMilli()).param("me", me)
-                .query(Long.class).list());
+    public Set<Long> renew(Map<Long, Long> tokens, Instant startedAt) {
+        Set<Long> renewed = new HashSet<>();
+        for (List<Object[]> chunk : chunks(tokens)) {
+            renewed.addAll(jdbc.sql("""
+                            UPDATE number_lease SET expires_at = :expires
+                            WHERE owner_id = :me AND (number_id, token) IN (VALUES :held)
+                            RETURNING number_id""")
+                    .param("expires", terms.expiresAt(startedAt).toEpochMilli()).param("me", me)
+                    .param("held", chunk)
+                    .query(Long.class).list());
+        }
+        return renewed;
     }
 
-    /** Gives up this worker's leases of {@code numberIds}: anyone may claim them from now on. */
-    public void release(Collection<Long> numberIds) {
-        if (numberIds.isEmpty()) {
-            return;
+    /**
+     * Gives up this worker's leases of the numbers, each only under the token given (a lease that changed hands
+     * since is left alone): anyone may claim them from now on. The row stays, so that tokens never go back.
+     */
+    public void release(Map<Long, Long> tokens) {
+        for (List<Object[]> chunk : chunks(tokens)) {
+            jdbc.sql("""
+                            UPDATE number_lease SET expires_at = 0
+                            WHERE owner_id = :me AND (number_id, token) IN (VALUES :held)""")
+                    .param("me", me).param("held", chunk).update();
         }
-        jdbc.sql("UPDATE number_lease SET expires_at = 0 WHERE owner_id = :me AND number_id IN (:numbers)")
-                .param("me", me).param("numbers", numberIds).update();
     }
 
     /** The numbers another worker holds a live lease on at {@code now}. */
     public Set<Long> heldByOthers(Instant now) {
         return new HashSet<>(jdbc.sql("SELECT number_id FROM number_lease WHERE owner_id <> ? AND expires_at > ?")
                 .params(me, now.toEpochMilli()).query(Long.class).list());
+    }
+
+    /** (number, token) pairs, {@link #CHUNK} at a time: Spring expands each list into {@code (?, ?), (?, ?)…}. */
+    private static List<List<Object[]>> chunks(Map<Long, Long> tokens) {
+        List<List<Object[]>> chunks = new ArrayList<>();
+        List<Object[]> chunk = new ArrayList<>();
+        for (Map.Entry<Long, Long> entry : tokens.entrySet()) {
+            chunk.add(new Object[] {entry.getKey(), entry.getValue()});
+            if (chunk.size() == CHUNK) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
     }
 }

@@ -33,6 +33,14 @@ public record LeaseTerms(Duration leaseTime) {
         return renewStartedAt.plus(leaseTime.multipliedBy(2).dividedBy(3));
     }
 
+    /**
+     * Whether a lease claimed at {@code claimedAt} is kept at {@code now} even though its number has no session:
+     * for a lease time after the claim, since the command it was claimed for may still be on its way to its lane.
+     */
+    public boolean justClaimed(Instant claimedAt, Instant now) {
+        return now.isBefore(claimedAt.plus(leaseTime));
+    }
+
     /** A worker is alive while its last heartbeat is younger than a lease: it would still hold its leases. */
     public boolean alive(Instant heartbeatAt, Instant now) {
         return now.isBefore(heartbeatAt.plus(leaseTime));

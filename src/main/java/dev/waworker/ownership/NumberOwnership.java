@@ -4,13 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,41 +25,28 @@ import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 
 /**
- * One owner per number among the workers sharing a database. Decides who handles a command ({@link #decide}),
- * keeps this worker's leases alive and in line with its sessions ({@link #renew}), takes over the linked numbers
- * of workers that died, a few at a time ({@link #takeOver}), and drops every session when the leases could not be
- * renewed in time ({@link #fenceIfDue}), before any other worker may claim them.
+ * One owner per number among the workers sharing a database. Routes each command to its number's owner
+ * ({@link #route}: {@link JdbcLeases} loads, {@link OwnershipPolicy} decides, a claim follows), keeps this worker's
+ * leases alive and in line with its sessions ({@link #renew}), takes over the linked numbers of workers that died,
+ * a few at a time ({@link #takeOver}), and drops every session when the leases could not be renewed in time
+ * ({@link #fenceIfDue}), before any other worker may claim them. It knows the fencing token of every lease it
+ * holds ({@link #currentToken}).
  */
 public final class NumberOwnership {
 
     private static final Logger log = LoggerFactory.getLogger(NumberOwnership.class);
-
-    /** Who handles a command. */
-    public sealed interface Decision {
-        /** This worker owns the number now: it handles the command. */
-        record Mine() implements Decision {
-        }
-
-        /** A live worker owns the number, or was named by the backend: the command goes to its queue. */
-        record Elsewhere(Owner owner) implements Decision {
-        }
-
-        /** The backend named a worker that never registered. */
-        record UnknownWorker(String workerId) implements Decision {
-        }
-    }
 
     private final JdbcLeases leases;
     private final ValidationRecords records;
     private final SessionManager sessions;
     private final WhatsAppClientFactory devices;
     private final LeaseTerms terms;
+    private final OwnershipPolicy policy;
     private final FenceWatch fence;
+    private final HeldLeases held = new HeldLeases();
     private final Owner me;
     private final int takeoverBatch;
     private final Clock clock;
-    /** When this worker claimed a number it may not have a session for yet: such a lease is not given up. */
-    private final Map<Long, Instant> claimedAt = new ConcurrentHashMap<>();
 
     public NumberOwnership(JdbcLeases leases, ValidationRecords records, SessionManager sessions,
             WhatsAppClientFactory devices, LeaseTerms terms, Owner me, int takeoverBatch, Clock clock) {
@@ -68,6 +55,7 @@ public final class NumberOwnership {
         this.sessions = sessions;
         this.devices = devices;
         this.terms = terms;
+        this.policy = new OwnershipPolicy(terms, me);
         this.fence = new FenceWatch(terms);
         this.me = me;
         this.takeoverBatch = takeoverBatch;
@@ -75,37 +63,32 @@ public final class NumberOwnership {
     }
 
     /**
-     * Who handles a command for {@code numberId}: the number's live owner; else the worker the backend named, while
-     * it is alive (one that never registered is unknown); else this worker, which claims the number.
+     * Who handles a command for {@code numberId} (see {@link OwnershipPolicy}). When it is this worker, the number's
+     * lease is claimed (or renewed) first, and kept a lease time even if the number has no session yet: the command
+     * is on its way to its lane.
+     *
+     * @param namedWorker the {@code workerId} the backend put in the command, if any
      */
-    public Decision decide(long numberId, Optional<String> namedWorker) {
-        Optional<String> other = namedWorker.filter(id -> !id.equals(me.workerId()));
+    public Route route(long numberId, Optional<String> namedWorker) {
         Instant now = clock.instant();
-        Optional<JdbcLeases.Registered> named = Optional.empty();
-        if (other.isPresent()) {
-            named = leases.worker(other.get());
-            if (named.isEmpty()) {
-                return new Decision.UnknownWorker(other.get());
-            }
+        Route route = policy.decide(leases.snapshot(numberId, namedWorker), now);
+        if (!(route instanceof Route.Here) || claim(numberId, now)) {
+            return route;
         }
-        Optional<Owner> owner = leases.owner(numberId, now);
-        if (owner.isPresent()) {
-            if (!owner.get().workerId().equals(me.workerId())) {
-                return new Decision.Elsewhere(owner.get());
-            }
-            // Kept even if its session ended: renew() must not give up a lease a command is on its way for.
-            claimedAt.put(numberId, now);
-            return new Decision.Mine();
+        // Another worker claimed the number between the two statements: it is that worker's now.
+        route = policy.decide(leases.snapshot(numberId, namedWorker), now);
+        if (route instanceof Route.Here) {
+            throw new IllegalStateException("number " + numberId + " is leased to a worker that is not registered");
         }
-        if (named.isPresent() && terms.alive(named.get().heartbeatAt(), now)) {
-            return new Decision.Elsewhere(named.get().owner());
-        }
-        if (claim(numberId, now)) {
-            return new Decision.Mine();
-        }
-        // Another worker claimed it between our two statements: it is that worker's now.
-        return leases.owner(numberId, now).<Decision>map(Decision.Elsewhere::new).orElseThrow(() ->
-                new IllegalStateException("number " + numberId + " is leased to a worker that is not registered"));
+        return route;
+    }
+
+    /**
+     * The fencing token of this worker's lease of the number while it holds one: what a write on the number's
+     * behalf can check the database still holds, so that a worker that lost the number cannot act for it.
+     */
+    public OptionalLong currentToken(long numberId) {
+        return held.token(numberId);
     }
 
     /** Puts this worker in the registry, before it takes any command: others find its queue there. */
@@ -130,25 +113,30 @@ public final class NumberOwnership {
     }
 
     /**
-     * Renews this worker's leases and its heartbeat, and lines the leases up with the sessions: a session whose
-     * number is now another worker's is dropped, a lease with no session (and not claimed just now) is given up.
+     * Renews this worker's heartbeat and its leases, each under its token, and lines the leases up with the
+     * sessions (see {@link LeaseUpkeep}): a session whose lease changed hands is dropped, a lease with no session
+     * (and not claimed just now) is given up.
      */
     public void renew() {
         Instant started = clock.instant();
         leases.heartbeat(me.queue(), started);
-        Set<Long> held = leases.renewAll(started);
+        Map<Long, HeldLeases.Held> before = held.all();
+        Set<Long> renewed = leases.renew(tokens(before, before.keySet()), started);
         fence.renewed(started);
-        claimedAt.values().removeIf(at -> !started.isBefore(at.plus(terms.leaseTime())));
-        Set<Long> live = sessions.liveNumbers();
-        for (long numberId : live) {
-            if (!held.contains(numberId) && !claim(numberId, started)) {
+        LeaseUpkeep upkeep = LeaseUpkeep.decide(before, renewed, sessions.liveNumbers(), terms, started);
+        upkeep.lost().forEach(numberId -> held.forget(numberId, before.get(numberId)));
+        for (long numberId : upkeep.dropSessions()) {
+            log.warn("Number {} changed hands (its lease's token moved on): dropping its session here", numberId);
+            sessions.release(numberId);
+        }
+        for (long numberId : upkeep.unleased()) {
+            if (!claim(numberId, started)) {
                 log.warn("Number {} is owned by another worker now: dropping its session here", numberId);
                 sessions.release(numberId);
             }
         }
-        List<Long> idle = held.stream()
-                .filter(numberId -> !live.contains(numberId) && !claimedAt.containsKey(numberId)).toList();
-        leases.release(idle);
+        leases.release(tokens(before, upkeep.idle()));
+        upkeep.idle().forEach(numberId -> held.forget(numberId, before.get(numberId)));
     }
 
     /**
@@ -226,11 +214,25 @@ public final class NumberOwnership {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Claims the number and remembers the lease's token. A token other than the one held before means another
+     * worker held the number in between: a session this worker still has for it is stale and is dropped.
+     */
     private boolean claim(long numberId, Instant now) {
         OptionalLong token = leases.claim(numberId, now);
-        if (token.isPresent()) {
-            claimedAt.put(numberId, now);
+        if (token.isEmpty()) {
+            return false;
         }
-        return token.isPresent();
+        if (!held.claimed(numberId, token.getAsLong(), now) && sessions.liveNumbers().contains(numberId)) {
+            log.warn("Number {} changed hands since this worker last held it: dropping its stale session", numberId);
+            sessions.release(numberId);
+        }
+        return true;
+    }
+
+    private static Map<Long, Long> tokens(Map<Long, HeldLeases.Held> leases, Set<Long> numbers) {
+        Map<Long, Long> tokens = new HashMap<>();
+        numbers.forEach(numberId -> tokens.put(numberId, leases.get(numberId).token()));
+        return tokens;
     }
 }

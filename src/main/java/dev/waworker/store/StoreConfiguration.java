@@ -19,6 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.waworker.config.ConditionalOnSharedDatabase;
+import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WorkerProperties;
 
 /**

@@ -13,6 +13,7 @@ import dev.waworker.ownership.JdbcLeases;
 import dev.waworker.ownership.LeaseTerms;
 import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.ownership.Owner;
+import dev.waworker.ownership.Route;
 import dev.waworker.testing.MigratedDatabase;
 import dev.waworker.whatsapp.StoredDevice;
 
@@ -39,14 +40,14 @@ class OwnershipTimelineTest {
 
     @Test
     void anOwnerThatCannotRenewDropsItsSessionBeforeAnotherWorkerMayTakeTheNumber() {
-        assertThat(ownerA.decide(6, Optional.empty())).isEqualTo(new NumberOwnership.Decision.Mine());
+        assertThat(ownerA.route(6, Optional.empty())).isEqualTo(new Route.Here());
         a.create(6);
         a.giveRefs(6, 1);
         a.scan(6, SessionFixture.PHONE);
         // The device store is shared: B sees A's linked device.
         b.whatsApp.stored.put(6L, new StoredDevice(6, SessionFixture.PHONE, JID));
-        assertThat(ownerB.decide(6, Optional.empty()))
-                .isEqualTo(new NumberOwnership.Decision.Elsewhere(new Owner("a", "queue.a")));
+        assertThat(ownerB.route(6, Optional.empty()))
+                .isEqualTo(new Route.Forward(new Owner("a", "queue.a")));
 
         advance(TERMS.renewEvery());
         ownerA.renew();
@@ -70,17 +71,51 @@ class OwnershipTimelineTest {
 
     @Test
     void aWorkerGivesUpTheLeaseOfANumberWhoseSessionEnded() {
-        ownerA.decide(7, Optional.empty());
+        ownerA.route(7, Optional.empty());
         a.create(7);
         a.command(SessionCommand.Type.CLOSE, 7, SessionFixture.PHONE);
         advance(TERMS.leaseTime());
         ownerA.renew();
-        assertThat(ownerB.decide(7, Optional.empty())).isEqualTo(new NumberOwnership.Decision.Mine());
+        assertThat(ownerB.route(7, Optional.empty())).isEqualTo(new Route.Here());
+    }
+
+    @Test
+    void aSessionWhoseNumberChangedHandsMeanwhileIsDroppedAtTheNextRenewalEvenIfTheNumberIsFreeAgain() {
+        ownerA.route(9, Optional.empty());
+        a.create(9);
+        assertThat(ownerA.currentToken(9)).hasValue(1);
+        // A stalls for a whole lease (no renewal, no fence check): B handles the number meanwhile, then gives it up.
+        advance(TERMS.leaseTime());
+        assertThat(ownerB.route(9, Optional.empty())).isEqualTo(new Route.Here());
+        assertThat(ownerB.currentToken(9)).as("a new owner, a new token").hasValue(2);
+        b.create(9);
+        b.command(SessionCommand.Type.CLOSE, 9, SessionFixture.PHONE);
+        advance(TERMS.leaseTime());
+        ownerB.renew();
+        assertThat(ownerB.currentToken(9)).as("given up").isEmpty();
+
+        ownerA.renew();
+        assertThat(a.hasSession(9)).as("its lease's token moved on: the session is stale").isFalse();
+        assertThat(ownerA.currentToken(9)).isEmpty();
+    }
+
+    @Test
+    void aCommandThatReclaimsANumberUnderANewTokenDropsTheStaleSessionFirst() {
+        ownerA.route(10, Optional.empty());
+        a.create(10);
+        advance(TERMS.leaseTime());
+        ownerB.route(10, Optional.empty());
+        advance(TERMS.leaseTime());
+        ownerB.renew();
+
+        assertThat(ownerA.route(10, Optional.empty())).isEqualTo(new Route.Here());
+        assertThat(ownerA.currentToken(10)).hasValue(3);
+        assertThat(a.hasSession(10)).as("started under token 1, before B held the number").isFalse();
     }
 
     @Test
     void aValidationInProgressOnAWorkerThatDiedIsTakenUpByAnotherOnItsBudget() {
-        ownerA.decide(8, Optional.empty());
+        ownerA.route(8, Optional.empty());
         // What A had recorded when it died: the second QR shown, one attempt spent.
         ValidationRecord record = new ValidationRecord(8, SessionFixture.PHONE, PairingMethod.QR,
                 Optional.of("cmd-create"), SessionState.PAIRING, 1, 2, Optional.of(SessionFixture.START));
@@ -101,13 +136,13 @@ class OwnershipTimelineTest {
 
     @Test
     void aNamedWorkerIsHonouredWhileItIsAliveAndTheNumberHasNoOtherOwner() {
-        assertThat(ownerA.decide(20, Optional.of("b")))
-                .isEqualTo(new NumberOwnership.Decision.Elsewhere(new Owner("b", "queue.b")));
-        assertThat(ownerB.decide(20, Optional.of("b"))).isEqualTo(new NumberOwnership.Decision.Mine());
-        assertThat(ownerA.decide(20, Optional.of("a"))).as("the live owner wins over the name")
-                .isEqualTo(new NumberOwnership.Decision.Elsewhere(new Owner("b", "queue.b")));
-        assertThat(ownerA.decide(21, Optional.of("never-started")))
-                .isEqualTo(new NumberOwnership.Decision.UnknownWorker("never-started"));
+        assertThat(ownerA.route(20, Optional.of("b")))
+                .isEqualTo(new Route.Forward(new Owner("b", "queue.b")));
+        assertThat(ownerB.route(20, Optional.of("b"))).isEqualTo(new Route.Here());
+        assertThat(ownerA.route(20, Optional.of("a"))).as("the live owner wins over the name")
+                .isEqualTo(new Route.Forward(new Owner("b", "queue.b")));
+        assertThat(ownerA.route(21, Optional.of("never-started")))
+                .isEqualTo(new Route.UnknownWorker("never-started", "no worker of that id ever started"));
     }
 
     @Test
@@ -115,7 +150,7 @@ class OwnershipTimelineTest {
         advance(TERMS.leaseTime());
         ownerA.renew();
         // B's last heartbeat is a lease old: dead. Its queue is never used.
-        assertThat(ownerA.decide(22, Optional.of("b"))).isEqualTo(new NumberOwnership.Decision.Mine());
+        assertThat(ownerA.route(22, Optional.of("b"))).isEqualTo(new Route.Here());
     }
 
     private NumberOwnership ownership(String id, SessionFixture worker) {

@@ -8,9 +8,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
-import dev.waworker.store.SharedDatabase;
 
 /** The simulated network and its client factory, in {@code whatsapp.client=simulated} mode only. */
 @Configuration(proxyBeanMethods = false)

@@ -9,9 +9,9 @@ import org.springframework.context.annotation.Configuration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
-import dev.waworker.store.SharedDatabase;
 
 /** The real WhatsApp: active only with {@code whatsapp.client=whatsmeow}. */
 @Configuration(proxyBeanMethods = false)

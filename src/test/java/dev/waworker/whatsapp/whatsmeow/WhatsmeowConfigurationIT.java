@@ -15,7 +15,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 
-import dev.waworker.store.SharedDatabase;
+import dev.waworker.config.SharedDatabase;
 import dev.waworker.testing.MigratedDatabase;
 import dev.waworker.testing.TestPostgres;
 

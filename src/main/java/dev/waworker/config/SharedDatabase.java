@@ -1,4 +1,4 @@
-package dev.waworker.store;
+package dev.waworker.config;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,7 +11,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The PostgreSQL database several workers share ({@code spring.datasource.url}): leases, the simulator's devices
  * and, unless {@code whatsapp.whatsmeow.store-dsn} says otherwise, whatsmeow's device store all live there. Its
- * bean exists only when such a database is configured, so that "is there one?" is asked in one place.
+ * bean exists only when such a database is configured, so that "is there one?" is asked in one place. It is
+ * configuration (derived from {@code spring.datasource.*}), kept in the lowest layer so that the WhatsApp adapters
+ * can be handed it without depending on the {@code store} layer above them.
  *
  * @param goDsn the same database as a {@code postgres://} URL for the native bridge (Go's lib/pq)
  */

@@ -1,4 +1,4 @@
-package dev.waworker.store;
+package dev.waworker.config;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

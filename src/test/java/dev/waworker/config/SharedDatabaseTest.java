@@ -1,4 +1,4 @@
-package dev.waworker.store;
+package dev.waworker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
