@@ -5,6 +5,7 @@ import static dev.waworker.session.SessionFixture.TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,7 @@ class SessionClientEventsTest {
         fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
         fixture.whatsApp.stored.put(7L, new StoredDevice(7, "+221779999999", "221779999999:4@s.whatsapp.net"));
 
-        fixture.manager.restoreStoredSessions();
+        fixture.handOver.restore(List.of());
         fixture.whatsApp.client(6).emit(new ClientEvent.Connected("221771234567:3@s.whatsapp.net", PHONE));
 
         assertThat(fixture.whatsApp.client(7).calls).containsExactly("connect");
@@ -173,7 +174,7 @@ class SessionClientEventsTest {
     @Test
     void aConnectFailureOfAStoredDeviceKeepsItsCredentials() {
         fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
-        fixture.manager.restoreStoredSessions();
+        fixture.handOver.restore(List.of());
         for (int i = 0; i < 3; i++) {
             fixture.whatsApp.client(6).emit(new ClientEvent.ConnectFailed("no route to host"));
             fixture.timers.advance(Duration.ofSeconds(10));

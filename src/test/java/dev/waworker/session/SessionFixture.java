@@ -28,6 +28,7 @@ final class SessionFixture {
     final RecordingSink sink = new RecordingSink();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final SessionManager manager;
+    final SessionHandOver handOver;
 
     SessionFixture() {
         this(new SessionSettings(3, 3, Duration.ofSeconds(2)));
@@ -36,6 +37,7 @@ final class SessionFixture {
     SessionFixture(SessionSettings settings) {
         manager = new SessionManager(whatsApp, new QrCodeRenderer(), ValidationJournal.publishingTo(sink), settings, clock, timers,
                 new SessionMetrics(meters), Runnable::run);
+        handOver = new SessionHandOver(manager, whatsApp);
     }
 
     void command(SessionCommand.Type type, long numberId, String phone) {
