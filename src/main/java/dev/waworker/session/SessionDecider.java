@@ -91,7 +91,7 @@ final class SessionDecider {
             case Input.Reconnect reconnect -> {
                 SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, reconnect.device().numberId(),
                         reconnect.device().phoneNumber(), PairingMethod.QR, Optional.empty());
-                yield open(NumberSession.opening(restore, Optional.empty(), Optional.empty()), List.of());
+                yield open(NumberSession.opening(restore, Optional.empty(), Optional.empty()));
             }
             case Input.StepFailed(String message, EventHeader origin) -> new Step(Optional.empty(),
                     List.of(new Fact.Publish(new WorkerEvent.Error(new EventHeader(origin.numberId(),
@@ -105,11 +105,12 @@ final class SessionDecider {
     private Step commandWithoutSession(SessionCommand command, Instant now) {
         NumberSession opening = NumberSession.opening(command, Optional.empty(), Optional.empty());
         return switch (command.type()) {
-            case CREATE, RECONNECT -> open(opening, List.of());
+            case CREATE, RECONNECT -> open(opening);
             case REGENERATE_QR -> {
                 log.info("Manual QR regeneration requested for number {}", command.numberId());
                 yield new Step(Optional.empty(), List.of(new Fact.Regenerated(RegenerationTrigger.MANUAL)),
-                        List.of(new Effect.Forget(command.numberId(), Optional.empty()))).then(open(opening, List.of()));
+                        List.of(new Effect.Forget(command.numberId(), Optional.empty())))
+                        .then(open(opening));
             }
             case CLOSE -> new Step(Optional.empty(), List.of(), List.of(new Effect.Forget(command.numberId(),
                     Optional.of(new WorkerEvent.Disconnected(opening.header(now), CLOSED_BY_BACKEND)))));
@@ -128,7 +129,7 @@ final class SessionDecider {
             case PAIRING, LINKING -> {
                 log.info("Resuming the validation of {} after a restart: {} attempt(s) used, {} QR(s) shown",
                         record.sessionId(), record.attempt(), record.qrIndex());
-                yield open(NumberSession.opening(command, record.startedAt(), Optional.of(record)), List.of());
+                yield open(NumberSession.opening(command, record.startedAt(), Optional.of(record)));
             }
             case CONNECTING, CONNECTED -> {
                 log.warn("Session {} was connected before the restart, but its device is no longer stored",
@@ -142,9 +143,9 @@ final class SessionDecider {
     }
 
     /** Opens a client for {@code session}; the rest follows {@link Input.ClientOpened}. */
-    private static Step open(NumberSession session, List<Fact> facts) {
+    private static Step open(NumberSession session) {
         log.info("Creating new WhatsApp session: {}", session.sessionId());
-        return new Step(Optional.of(session), facts, List.of(new Effect.Open(session.clientSpec())));
+        return new Step(Optional.of(session), List.of(), List.of(new Effect.Open(session.clientSpec())));
     }
 
     /** A stored device reconnects; any other number starts its validation (or takes up the one it resumes). */
@@ -162,7 +163,8 @@ final class SessionDecider {
             log.warn("Number {} is now {} (was {}): closing {}", current.numberId(), command.phoneNumber(),
                     current.phoneNumber(), current.sessionId());
             return end(current, Optional.of(Outcome.SUPERSEDED), true, new WorkerEvent.Disconnected(
-                    current.header(now), "replaced by " + command.sessionId())).then(commandWithoutSession(command, now));
+                    current.header(now), "replaced by " + command.sessionId()))
+                    .then(commandWithoutSession(command, now));
         }
         NumberSession session = current.answering(command.correlationId());
         return switch (command.type()) {
@@ -217,7 +219,7 @@ final class SessionDecider {
         // The user has been waiting since the first create: that is what time-to-connected must measure.
         NumberSession fresh = NumberSession.opening(command, session.pairing().startedAt(), Optional.empty());
         return new Step(Optional.empty(), List.of(new Fact.Regenerated(RegenerationTrigger.MANUAL)),
-                List.of(new Effect.End(session.link().linked()))).then(open(fresh, List.of()));
+                List.of(new Effect.End(session.link().linked()))).then(open(fresh));
     }
 
     /** Reconnects the session; one that is not linked starts its validation over. */

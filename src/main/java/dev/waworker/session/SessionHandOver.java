@@ -49,7 +49,7 @@ public final class SessionHandOver {
         log.info("Restoring {} stored WhatsApp session(s) and {} other session(s) live before the restart",
                 devices.size(), unlinked.size());
         for (ValidationRecord record : unlinked) {
-            sessions.queue(new SessionManager.Origin(LaneStep.RESTORE, record.numberId(), record.sessionId(),
+            sessions.queue(new StepOrigin(LaneStep.RESTORE, record.numberId(), record.sessionId(),
                     record.correlationId()), new Input.Restart(record), null);
         }
         devices.forEach(this::reconnect);
@@ -60,7 +60,7 @@ public final class SessionHandOver {
      * {@code connected}. How a worker takes over the numbers of one that died.
      */
     public void reconnect(StoredDevice device) {
-        sessions.queue(new SessionManager.Origin(LaneStep.RESTORE, device.numberId(),
+        sessions.queue(new StepOrigin(LaneStep.RESTORE, device.numberId(),
                 SessionIds.of(device.numberId(), device.phoneNumber()), Optional.empty()),
                 new Input.Reconnect(device), null);
     }

@@ -3,13 +3,8 @@ package dev.waworker.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,27 +65,18 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
 
     @Override
     public CompletionStage<Void> handle(SessionCommand command) {
-        return queue(new Origin(LaneStep.COMMAND, command.numberId(), command.sessionId(), command.correlationId()),
-                new Input.Command(command), null);
+        StepOrigin origin = new StepOrigin(LaneStep.COMMAND, command.numberId(), command.sessionId(),
+                command.correlationId());
+        return queue(origin, new Input.Command(command), null);
     }
 
     @Override
     public void delivered(long numberId, String eventId) {
-        LiveSession live = sessions.get(numberId);
-        if (live != null) {
-            queue(origin(live, LaneStep.DELIVERY), new Input.Delivered(eventId), null);
-        }
+        Optional.ofNullable(sessions.get(numberId)).ifPresent(live ->
+                queue(StepOrigin.of(live, LaneStep.DELIVERY), new Input.Delivered(eventId), null));
     }
 
     // ---- the lane loop --------------------------------------------------------------------------------------
-
-    /** Where a lane task came from, enough to answer for it when it fails. */
-    record Origin(LaneStep step, long numberId, String sessionId, Optional<String> correlationId) {
-    }
-
-    static Origin origin(LiveSession live, LaneStep step) {
-        return new Origin(step, live.state.numberId(), live.state.sessionId(), live.state.correlationId());
-    }
 
     /**
      * Queues {@code input} on its number's lane; with {@code boundTo}, only for that session (a client event or a
@@ -98,7 +84,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
      * (see {@link #onStepFailure}), so the future only fails when the task could not run at all (the executor is
      * shut down): that is logged here, because most callers (client events, timers) have nobody to tell.
      */
-    CompletableFuture<Void> queue(Origin origin, Input input, LiveSession boundTo) {
+    CompletableFuture<Void> queue(StepOrigin origin, Input input, LiveSession boundTo) {
         CompletableFuture<Void> done = lanes.run(origin.numberId(), () -> {
             // Every line the task logs names its number as fields (structured logging), not only in its text.
             try (MDC.MDCCloseable number = MDC.putCloseable(NUMBER_ID, Long.toString(origin.numberId()));
@@ -107,32 +93,31 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                     log.debug("Dropping {} of a replaced session {}", input, origin.sessionId());
                     return;
                 }
-                List<StepRecord.Owed> owed = new ArrayList<>();
+                LaneTask task = new LaneTask(origin, input);
                 try {
-                    run(origin.numberId(), input, owed);
+                    run(task);
                 } catch (RuntimeException failure) {
-                    onStepFailure(origin, failure, owed);
+                    onStepFailure(task, failure);
                 }
-                record(origin, owed);
+                record(task);
             }
         });
-        done.whenComplete((ignored, refused) -> {
-            if (refused != null) {
-                log.error("A {} step of number {} was not run: {}", origin.step().tag(), origin.numberId(),
-                        refused.toString());
-            }
+        done.exceptionally(refused -> {
+            log.error("A {} step of number {} was not run: {}", origin.step().tag(), origin.numberId(),
+                    refused.toString());
+            return null;
         });
         return done;
     }
 
-    /** Decides and carries out {@code first}, then each input the effects answered with, in order. */
-    private void run(long numberId, Input first, List<StepRecord.Owed> owed) {
-        Deque<Input> inputs = new ArrayDeque<>(List.of(first));
-        while (!inputs.isEmpty()) {
+    /** Decides and carries out the task's input, then each input the effects answered with, in order. */
+    private void run(LaneTask task) {
+        long numberId = task.numberId();
+        while (task.hasInput()) {
             Optional<NumberSession> before = Optional.ofNullable(sessions.get(numberId)).map(live -> live.state);
-            Step step = decider.decide(before, inputs.poll(), clock.instant());
-            step.facts().forEach(fact -> account(fact, owed, inputs));
-            step.effects().forEach(effect -> carry(numberId, effect, step, owed).ifPresent(inputs::add));
+            Step step = decider.decide(before, task.nextInput(), clock.instant());
+            step.facts().forEach(fact -> account(fact, task));
+            step.effects().forEach(effect -> carry(effect, step, task));
             LiveSession live = sessions.get(numberId);
             if (step.next().isPresent() != (live != null)) {
                 throw new IllegalStateException("the step left number " + numberId + (live == null
@@ -143,40 +128,36 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         }
     }
 
-    private void account(Fact fact, List<StepRecord.Owed> owed, Deque<Input> inputs) {
+    private void account(Fact fact, LaneTask task) {
         switch (fact) {
-            case Fact.Publish publish -> owed.add(new StepRecord.Owed(newEventId(), publish.event()));
+            case Fact.Publish publish -> task.owe(publish.event());
             case Fact.Announce announce -> {
-                StepRecord.Owed event = new StepRecord.Owed(newEventId(), announcements.eventOf(announce));
-                owed.add(event);
+                String eventId = task.owe(announcements.eventOf(announce));
                 if (announce.fresh()) {
-                    inputs.add(new Input.Announced(announce.token(), event.eventId()));
+                    task.then(new Input.Announced(announce.token(), eventId));
                 }
             }
             case Fact.Regenerated regenerated -> metrics.qrRegenerated(regenerated.trigger());
-            case Fact.ValidationFinished finished -> {
-                finished.timeToConnected().ifPresent(metrics::connectedAfter);
-                metrics.validationFinished(finished.outcome());
-            }
+            case Fact.ValidationFinished finished ->
+                    metrics.validationFinished(finished.outcome(), finished.timeToConnected());
         }
     }
 
-    /** Carries one effect out; returns the input it answers with, if any. */
-    private Optional<Input> carry(long numberId, Effect effect, Step step, List<StepRecord.Owed> owed) {
+    /** Carries one effect out; the world's answer, if it matters, is the task's next input. */
+    private void carry(Effect effect, Step step, LaneTask task) {
+        long numberId = task.numberId();
         LiveSession live = sessions.get(numberId);
         switch (effect) {
             case Effect.Open open -> {
                 LiveSession opened = new LiveSession(step.next().orElseThrow());
-                opened.client = clients.open(open.spec(), event -> queue(origin(opened, LaneStep.CLIENT_EVENT),
-                        new Input.FromClient(event), opened));
+                opened.client = clients.open(open.spec(),
+                        event -> queueFor(opened, LaneStep.CLIENT_EVENT, new Input.FromClient(event)));
                 sessions.put(numberId, opened);
-                return Optional.of(new Input.ClientOpened(opened.client.isPaired()));
+                task.then(new Input.ClientOpened(opened.client.isPaired()));
             }
             case Effect.Connect ignored -> live.client.connect();
             case Effect.Disconnect ignored -> live.client.disconnect();
-            case Effect.RequestPairingCode ignored -> {
-                return Optional.of(clients.requestPairingCode(live.client));
-            }
+            case Effect.RequestPairingCode ignored -> task.then(clients.requestPairingCode(live.client));
             case Effect.CancelTimers ignored -> live.cancelTimers();
             case Effect.End end -> {
                 live.cancelTimers();
@@ -186,41 +167,30 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
             case Effect.Forget forget -> {
                 if (clients.forget(numberId)) {
                     log.info("Deleted the stored device of number {} (no live session)", numberId);
-                    forget.ifForgotten().ifPresent(event -> owed.add(new StepRecord.Owed(newEventId(), event)));
+                    forget.ifForgotten().ifPresent(task::owe);
                 } else if (forget.ifForgotten().isPresent()) {
                     log.info("Close for number {}: no session, nothing to do", numberId);
                 }
             }
-            case Effect.ScheduleExpiry expiry -> live.shownExpiry = timers.schedule(
-                    Duration.between(clock.instant(), expiry.at()), () -> queue(origin(live, LaneStep.TIMER),
-                            new Input.ShownExpired(expiry.token()), live));
+            case Effect.ScheduleExpiry expiry -> live.shownExpiry = timers.schedule(Duration.between(clock.instant(),
+                    expiry.at()), () -> queueFor(live, LaneStep.TIMER, new Input.ShownExpired(expiry.token())));
             case Effect.ScheduleReconnect retry -> live.reconnectTimer = timers.schedule(retry.delay(),
-                    () -> queue(origin(live, LaneStep.TIMER), new Input.ReconnectDue(retry.token()), live));
+                    () -> queueFor(live, LaneStep.TIMER, new Input.ReconnectDue(retry.token())));
         }
-        return Optional.empty();
-    }
-
-    /** The session names its events itself, so that it knows which confirm is the one of the QR it shows. */
-    private static String newEventId() {
-        return UUID.randomUUID().toString();
     }
 
     /**
      * Writes what the task left behind: the session's record (none when it ended) and the events it owes. Some
      * tasks leave the record alone (see {@link LaneStep#changesRecord()}) and write only their events, if any.
      */
-    private void record(Origin origin, List<StepRecord.Owed> owed) {
-        StepRecord.Change change;
-        if (!origin.step().changesRecord()) {
-            if (owed.isEmpty()) {
-                return;
-            }
-            change = new StepRecord.Change.Keep();
-        } else {
-            LiveSession live = sessions.get(origin.numberId());
-            change = live == null ? new StepRecord.Change.Delete() : new StepRecord.Change.Save(live.state.record());
+    private void record(LaneTask task) {
+        LiveSession live = sessions.get(task.numberId());
+        if (task.origin().step().changesRecord()) {
+            journal.write(task.record(live == null ? new StepRecord.Change.Delete()
+                    : new StepRecord.Change.Save(live.state.record())));
+        } else if (!task.owesNothing()) {
+            journal.write(task.record(new StepRecord.Change.Keep()));
         }
-        journal.write(new StepRecord(origin.numberId(), change, owed));
     }
 
     /**
@@ -228,26 +198,14 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
      * with {@code INTERNAL_ERROR} (its client released, credentials kept), so that no number is left waiting for
      * an event that will never come.
      */
-    private void onStepFailure(Origin origin, RuntimeException failure, List<StepRecord.Owed> owed) {
+    private void onStepFailure(LaneTask failed, RuntimeException failure) {
+        StepOrigin origin = failed.origin();
         log.error("A {} step of number {} failed: ending its validation with {}", origin.step().tag(),
                 origin.numberId(), ErrorCode.INTERNAL_ERROR, failure);
         metrics.laneStepFailed(origin.step());
-        run(origin.numberId(), new Input.StepFailed(internalErrorMessage(failure), new EventHeader(
-                origin.numberId(), origin.sessionId(), clock.instant(), origin.correlationId())), owed);
-    }
-
-    /** What the backend reads: the kind of failure and what to do, never a stack trace. */
-    static String internalErrorMessage(RuntimeException failure) {
-        String detail = failure.getMessage() == null ? failure.getClass().getSimpleName()
-                : failure.getClass().getSimpleName() + ": " + firstLine(failure.getMessage());
-        return "The worker failed while handling this number (" + detail + "). Nothing is running for it any"
-                + " more; please request a new validation.";
-    }
-
-    private static String firstLine(String text) {
-        int end = text.indexOf('\n');
-        String line = end < 0 ? text : text.substring(0, end);
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+        failed.failedWith(new Input.StepFailed(InternalErrorMessage.of(failure), new EventHeader(origin.numberId(),
+                origin.sessionId(), clock.instant(), origin.correlationId())));
+        run(failed);
     }
 
     // ---- for the hand-over and the worker's stop ----------------------------------------------------------
@@ -256,7 +214,12 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
     CompletableFuture<Void> release(long numberId) {
         LiveSession live = sessions.get(numberId);
         return live == null ? CompletableFuture.completedFuture(null)
-                : queue(origin(live, LaneStep.SHUTDOWN), new Input.Release(), live);
+                : queueFor(live, LaneStep.SHUTDOWN, new Input.Release());
+    }
+
+    /** Queues {@code input} for the session {@code live} only: dropped if the number's session is another by then. */
+    private CompletableFuture<Void> queueFor(LiveSession live, LaneStep step, Input input) {
+        return queue(StepOrigin.of(live, step), input, live);
     }
 
     /** The numbers that have a session on this worker now. */
