@@ -43,8 +43,7 @@ class LaneFailureTest {
         assertThat(fixture.whatsApp.client(6).calls).as("the client is released").endsWith("close");
         assertThat(fixture.counter("whatsapp.lane.failures", "step", "command")).isEqualTo(1);
 
-        fixture.create(7);
-        fixture.giveRefs(7, 6);
+        fixture.showingQr(7);
         assertThat(sink.of(7)).extracting(WorkerEvent::action).containsExactly("qr_generated");
     }
 
