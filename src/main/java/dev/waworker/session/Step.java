@@ -2,6 +2,7 @@ package dev.waworker.session;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What a decision returns: the number's next state (empty: no live session any more), what happened, and what the
@@ -25,6 +26,6 @@ record Step(Optional<NumberSession> next, List<Fact> facts, List<Effect> effects
     }
 
     private static <T> List<T> concat(List<T> first, List<T> second) {
-        return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+        return Stream.concat(first.stream(), second.stream()).toList();
     }
 }
