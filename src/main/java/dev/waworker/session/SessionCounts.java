@@ -2,12 +2,11 @@ package dev.waworker.session;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How many live sessions are in each state: the lanes publish each step's move here, the gauges read it from
- * whatever thread scrapes them.
+ * How many live sessions are in each state: the lane runner reports here each session it opens, ends or moves to
+ * another state, the gauges read it from whatever thread scrapes them.
  */
 final class SessionCounts {
 
@@ -19,13 +18,19 @@ final class SessionCounts {
         }
     }
 
-    /** A step took the number from {@code before} to {@code after} (empty: no live session). */
-    void moved(Optional<SessionState> before, Optional<SessionState> after) {
-        if (before.equals(after)) {
-            return;
+    void opened(SessionState state) {
+        counts.get(state).incrementAndGet();
+    }
+
+    void ended(SessionState state) {
+        counts.get(state).decrementAndGet();
+    }
+
+    void moved(SessionState before, SessionState after) {
+        if (before != after) {
+            ended(before);
+            opened(after);
         }
-        before.ifPresent(state -> counts.get(state).decrementAndGet());
-        after.ifPresent(state -> counts.get(state).incrementAndGet());
     }
 
     long count(SessionState state) {

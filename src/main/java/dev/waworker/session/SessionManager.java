@@ -24,9 +24,8 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * adds the result as the next input of the same task, a loop rather than a call back into the runner.
  *
  * <p>Nothing a task does is seen outside before it is recorded: at its end, the session's record (or its removal)
- * and the events it produced are written to the {@link ValidationJournal} at once, and a command's future completes
- * (so that the command is acknowledged) only after that. The journal delivers the events in order per number;
- * each broker confirm comes back as an {@link Input.Delivered} ({@link DeliveryNotices}).
+ * and its events are written to the {@link ValidationJournal} at once, and a command's future completes (the command
+ * is acknowledged) only then. Each broker confirm comes back as an {@link Input.Delivered} ({@link DeliveryNotices}).
  */
 public final class SessionManager implements SessionCommandHandler, DeliveryNotices {
 
@@ -76,8 +75,6 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                 queue(StepOrigin.of(live, LaneStep.DELIVERY), new Input.Delivered(eventId), null));
     }
 
-    // ---- the lane loop --------------------------------------------------------------------------------------
-
     /**
      * Queues {@code input} on its number's lane; with {@code boundTo}, only for that session (a client event or a
      * timer of a session replaced meanwhile is dropped). A task that throws ends the number's validation loudly
@@ -123,8 +120,8 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                 throw new IllegalStateException("the step left number " + numberId + (live == null
                         ? " without the client of its session" : " with a client but no session"));
             }
+            step.next().ifPresent(next -> counts.moved(live.state.state(), next.state()));
             step.next().ifPresent(next -> live.state = next);
-            counts.moved(before.map(NumberSession::state), step.next().map(NumberSession::state));
         }
     }
 
@@ -153,6 +150,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                 opened.client = clients.open(open.spec(),
                         event -> queueFor(opened, LaneStep.CLIENT_EVENT, new Input.FromClient(event)));
                 sessions.put(numberId, opened);
+                counts.opened(opened.state.state());
                 task.then(new Input.ClientOpened(opened.client.isPaired()));
             }
             case Effect.Connect ignored -> live.client.connect();
@@ -162,6 +160,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
             case Effect.End end -> {
                 live.cancelTimers();
                 sessions.remove(numberId, live);
+                counts.ended(live.state.state());
                 clients.release(live.client, end.logOut(), live.state.sessionId());
             }
             case Effect.Forget forget -> {

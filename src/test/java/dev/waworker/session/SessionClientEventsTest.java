@@ -266,9 +266,7 @@ class SessionClientEventsTest {
         var timer = fixture.meters.find("whatsapp.validation.time.to.connected").timer();
         assertThat(timer.count()).isEqualTo(1);
         assertThat(timer.totalTime(TimeUnit.SECONDS)).isEqualTo(25.0);
-        assertThat(fixture.meters.find("whatsapp.sessions").tag("state", "connected").gauge().value())
-                .isEqualTo(1.0);
-        assertThat(fixture.meters.find("whatsapp.sessions").tag("state", "pairing").gauge().value())
-                .isZero();
+        assertThat(fixture.sessionsIn(SessionState.CONNECTED)).isEqualTo(1.0);
+        assertThat(fixture.sessionsIn(SessionState.PAIRING)).isZero();
     }
 }

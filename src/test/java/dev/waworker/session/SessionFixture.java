@@ -103,6 +103,11 @@ final class SessionFixture {
         return manager.view(numberId).join().isPresent();
     }
 
+    /** The gauge {@code whatsapp.sessions} of {@code state}. */
+    double sessionsIn(SessionState state) {
+        return meters.find("whatsapp.sessions").tag("state", state.name().toLowerCase()).gauge().value();
+    }
+
     double counter(String name, String... tags) {
         var counter = meters.find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();

@@ -11,7 +11,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.waworker.store.JdbcOutboxReader;
 import dev.waworker.store.OutboxJournal;
 import dev.waworker.store.OutboxSignal;
 import dev.waworker.store.ValidationRecords;
@@ -50,11 +49,6 @@ public final class MigratedDatabase implements AutoCloseable {
         return new OutboxJournal(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
                 (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}", clock,
                 written);
-    }
-
-    /** What the relay of worker {@code workerId} reads of this database's outbox. */
-    public JdbcOutboxReader outboxReader(String workerId, OutboxSignal written) {
-        return new JdbcOutboxReader(jdbc, workerId, written);
     }
 
     /** The validation records of worker {@code workerId} (and of the others) in this database. */
