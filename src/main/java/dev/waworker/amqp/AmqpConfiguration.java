@@ -17,10 +17,12 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.ownership.NumberOwnership;
+import dev.waworker.session.DeliveryNotices;
 import dev.waworker.session.SessionCommandHandler;
 import dev.waworker.session.SessionManager;
 import dev.waworker.store.EventEncoder;
-import dev.waworker.store.JdbcOutbox;
+import dev.waworker.store.OutboxJournal;
+import dev.waworker.store.OutboxReader;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -68,13 +70,17 @@ class AmqpConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(JdbcOutbox outbox, EventPublisher publisher, Clock clock, MeterRegistry meters) {
-        return new OutboxRelay(outbox, publisher, clock, meters);
+    OutboxRelay outboxRelay(OutboxReader outbox, EventPublisher publisher, DeliveryNotices notices, Clock clock,
+            MeterRegistry meters) {
+        return new OutboxRelay(outbox, publisher, notices, clock, meters);
     }
 
-    /** The listener's own answers (refused or unknown-worker commands) go through the outbox like all events. */
+    /**
+     * The listener's own answers (refused or unknown-worker commands) go through the outbox like all events: its sink
+     * is the journal, not the publisher (both are event sinks).
+     */
     @Bean
-    CommandListener commandListener(SessionCommandHandler handler, JdbcOutbox events, ConfirmedSender sender,
+    CommandListener commandListener(SessionCommandHandler handler, OutboxJournal events, ConfirmedSender sender,
             RabbitOperations rabbit, WorkerProperties worker, MeterRegistry meters, Clock clock,
             ObjectProvider<NumberOwnership> ownership) {
         // Several workers on a shared database route by the numbers' owners; one alone by the named worker only.

@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import dev.waworker.store.JdbcOutbox;
+import dev.waworker.session.DeliveryNotices;
+import dev.waworker.store.OutboxReader;
 import dev.waworker.store.OwedEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +30,9 @@ import io.micrometer.core.instrument.Timer;
  *
  * <p>Delivered at least once: a crash between the confirm and the delete delivers that event again on the next
  * start, with the same {@code eventId}.
+ *
+ * <p>Each confirmed event is reported to the {@link DeliveryNotices} (the session layer), once it is struck off: a
+ * session learns that way that the backend has seen the QR it shows.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -40,17 +42,19 @@ public class OutboxRelay implements SmartLifecycle {
     private static final int BATCH = 1000;
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
-    private final JdbcOutbox outbox;
+    private final OutboxReader outbox;
     private final EventPublisher publisher;
+    private final DeliveryNotices notices;
     private final Clock clock;
     private final Timer addedLatency;
-    private final Semaphore written = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
 
-    public OutboxRelay(JdbcOutbox outbox, EventPublisher publisher, Clock clock, MeterRegistry meters) {
+    public OutboxRelay(OutboxReader outbox, EventPublisher publisher, DeliveryNotices notices, Clock clock,
+            MeterRegistry meters) {
         this.outbox = outbox;
         this.publisher = publisher;
+        this.notices = notices;
         this.clock = clock;
         this.addedLatency = Timer.builder("worker.outbox.latency")
                 .description("From an event's write to the outbox to the broker's confirm")
@@ -58,10 +62,9 @@ public class OutboxRelay implements SmartLifecycle {
                 // and p50/p99 are what the README reports.
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
-        Gauge.builder("worker.outbox.owed", outbox, JdbcOutbox::owedCount)
+        Gauge.builder("worker.outbox.owed", outbox, OutboxReader::owedCount)
                 .description("Events written and not yet confirmed by the broker")
                 .register(meters);
-        outbox.onWritten(written::release);
     }
 
     @Override
@@ -76,7 +79,7 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         running = false;
-        written.release();
+        outbox.wake();
         if (thread != null) {
             try {
                 thread.join(MAX_PAUSE.toMillis() * 2);
@@ -110,7 +113,7 @@ public class OutboxRelay implements SmartLifecycle {
                         outbox.owedCount(), timeout);
                 return false;
             }
-            written.release(); // wake the relay rather than let it idle out its wait
+            outbox.wake(); // wake the relay rather than let it idle out its wait
             sleep(Duration.ofMillis(20));
         }
         return true;
@@ -132,13 +135,14 @@ public class OutboxRelay implements SmartLifecycle {
                 awaitWritten();
                 continue;
             }
-            List<String> confirmed = deliver(batch);
+            List<OwedEvent> confirmed = deliver(batch);
             try {
-                outbox.delivered(confirmed);
+                outbox.delivered(confirmed.stream().map(OwedEvent::eventId).toList());
             } catch (RuntimeException e) {
                 // They will be sent again (same eventId): the backend drops the duplicates.
                 log.error("Could not delete {} delivered events from the outbox: {}", confirmed.size(), e.toString());
             }
+            confirmed.forEach(event -> notices.delivered(event.numberId(), event.eventId()));
             if (confirmed.size() == batch.size()) {
                 if (brokerAway) {
                     log.info("Events are confirmed again: delivering the {} owed", outbox.owedCount());
@@ -157,13 +161,13 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** Publishes the batch, in order per number; returns the ids the broker confirmed. */
-    private List<String> deliver(List<OwedEvent> batch) {
+    /** Publishes the batch, in order per number; returns the events the broker confirmed. */
+    private List<OwedEvent> deliver(List<OwedEvent> batch) {
         Map<Long, List<OwedEvent>> byNumber = new LinkedHashMap<>();
         for (OwedEvent event : batch) {
             byNumber.computeIfAbsent(event.numberId(), number -> new ArrayList<>()).add(event);
         }
-        ConcurrentLinkedQueue<String> confirmed = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<OwedEvent> confirmed = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Boolean>> chains = new ArrayList<>();
         for (List<OwedEvent> events : byNumber.values()) {
             CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
@@ -177,13 +181,13 @@ public class OutboxRelay implements SmartLifecycle {
         return new ArrayList<>(confirmed);
     }
 
-    private CompletableFuture<Boolean> send(OwedEvent event, ConcurrentLinkedQueue<String> confirmed) {
+    private CompletableFuture<Boolean> send(OwedEvent event, ConcurrentLinkedQueue<OwedEvent> confirmed) {
         return publisher.publish(EventMessages.toMessage(event), event.numberId()).toCompletableFuture()
                 .handle((ignored, failure) -> {
                     if (failure != null) {
                         return false;
                     }
-                    confirmed.add(event.eventId());
+                    confirmed.add(event);
                     addedLatency.record(Duration.between(event.storedAt(), clock.instant()));
                     return true;
                 });
@@ -191,9 +195,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     private void awaitWritten() {
         try {
-            if (written.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                written.drainPermits();
-            }
+            outbox.awaitWritten(IDLE_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -15,7 +15,7 @@ import dev.waworker.ownership.JdbcLeases;
 import dev.waworker.ownership.LeaseTerms;
 import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.ownership.Owner;
-import dev.waworker.session.SessionManager;
+import dev.waworker.session.SessionHandOver;
 import dev.waworker.store.ValidationRecords;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 
@@ -25,7 +25,7 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
 class OwnershipConfiguration {
 
     @Bean(initMethod = "register")
-    NumberOwnership numberOwnership(SharedDatabase database, ValidationRecords records, SessionManager sessions,
+    NumberOwnership numberOwnership(SharedDatabase database, ValidationRecords records, SessionHandOver sessions,
             WhatsAppClientFactory whatsApp, WorkerProperties worker, OwnershipProperties ownership, Clock clock) {
         LeaseTerms terms = new LeaseTerms(ownership.leaseTime());
         return new NumberOwnership(new JdbcLeases(database.jdbc(), worker.id(), terms), records, sessions, whatsApp,

@@ -16,6 +16,7 @@ import dev.waworker.config.WorkerProperties;
 import dev.waworker.qr.QrCodeRenderer;
 import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.ScheduledExecutorTimers;
+import dev.waworker.session.SessionHandOver;
 import dev.waworker.session.SessionManager;
 import dev.waworker.session.SessionMetrics;
 import dev.waworker.session.SessionSettings;
@@ -71,5 +72,11 @@ public class SessionConfiguration {
                                   MeterRegistry meters, ExecutorService sessionLaneExecutor) {
         return new SessionManager(whatsApp, qrCodeRenderer, journal, settings, clock, timers,
                 new SessionMetrics(meters), sessionLaneExecutor);
+    }
+
+    /** How sessions change hands: restarts, take-overs, releases (used by the restorer and the ownership). */
+    @Bean
+    SessionHandOver sessionHandOver(SessionManager sessions, WhatsAppClientFactory whatsApp) {
+        return new SessionHandOver(sessions, whatsApp);
     }
 }

@@ -9,7 +9,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.waworker.ownership.NumberOwnership;
-import dev.waworker.session.SessionManager;
+import dev.waworker.session.SessionHandOver;
 import dev.waworker.store.ValidationRecords;
 
 /**
@@ -20,13 +20,13 @@ import dev.waworker.store.ValidationRecords;
 @Component
 class StoredSessionRestorer {
 
-    private final SessionManager sessions;
+    private final SessionHandOver sessions;
     private final ValidationRecords records;
     private final ObjectProvider<NumberOwnership> ownership;
     private final ObjectProvider<ScheduledExecutorService> leaseTicks;
     private final ObjectProvider<ScheduledExecutorService> fenceChecks;
 
-    StoredSessionRestorer(SessionManager sessions, ValidationRecords records, ObjectProvider<NumberOwnership> ownership,
+    StoredSessionRestorer(SessionHandOver sessions, ValidationRecords records, ObjectProvider<NumberOwnership> ownership,
             @Qualifier("leaseTicks") ObjectProvider<ScheduledExecutorService> leaseTicks,
             @Qualifier("fenceChecks") ObjectProvider<ScheduledExecutorService> fenceChecks) {
         this.sessions = sessions;

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.waworker.session.SessionManager;
+import dev.waworker.session.SessionHandOver;
 import dev.waworker.session.ValidationRecord;
 import dev.waworker.store.ValidationRecords;
 import dev.waworker.whatsapp.StoredDevice;
@@ -38,7 +38,7 @@ public final class NumberOwnership {
 
     private final JdbcLeases leases;
     private final ValidationRecords records;
-    private final SessionManager sessions;
+    private final SessionHandOver sessions;
     private final WhatsAppClientFactory devices;
     private final LeaseTerms terms;
     private final OwnershipPolicy policy;
@@ -48,7 +48,7 @@ public final class NumberOwnership {
     private final int takeoverBatch;
     private final Clock clock;
 
-    public NumberOwnership(JdbcLeases leases, ValidationRecords records, SessionManager sessions,
+    public NumberOwnership(JdbcLeases leases, ValidationRecords records, SessionHandOver sessions,
             WhatsAppClientFactory devices, LeaseTerms terms, Owner me, int takeoverBatch, Clock clock) {
         this.leases = leases;
         this.records = records;
@@ -142,7 +142,7 @@ public final class NumberOwnership {
     /**
      * Claims up to {@code takeoverBatch} numbers that nobody holds (their owner died, or gave them up) and takes
      * them up here: a linked device reconnects (and publishes {@code connected}), a validation another worker
-     * recorded goes on (see {@link SessionManager#restore}). Picked at random, so that several workers share the
+     * recorded goes on (see {@link SessionHandOver#restore}). Picked at random, so that several workers share the
      * load and no worker reconnects a dead worker's numbers all at once.
      */
     public void takeOver() {

@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import dev.waworker.session.SessionMetrics.Outcome;
-import dev.waworker.session.SessionMetrics.RegenerationTrigger;
+import dev.waworker.whatsapp.ClientSpec;
 
 /**
- * What a {@link NumberValidation} transition asks the world to do. Transitions only decide; {@link SessionManager}
- * carries the effects out, in the order they were returned, on the number's lane.
+ * What a step asks the world to do. The lane runner carries the effects out in order; the two whose result matters
+ * ({@link Open}, {@link RequestPairingCode}) answer with a new {@link Input} for the same lane.
  */
 sealed interface Effect {
 
@@ -17,6 +16,10 @@ sealed interface Effect {
     Effect DISCONNECT = new Disconnect();
     Effect REQUEST_PAIRING_CODE = new RequestPairingCode();
     Effect CANCEL_TIMERS = new CancelTimers();
+
+    /** Open a client for the number; answered with {@link Input.ClientOpened}. */
+    record Open(ClientSpec spec) implements Effect {
+    }
 
     /** Connect the number's client to WhatsApp. */
     record Connect() implements Effect {
@@ -27,8 +30,8 @@ sealed interface Effect {
     }
 
     /**
-     * Ask WhatsApp for the pairing code of the current connection; the answer comes back to
-     * {@link NumberValidation#onPairingCode} or {@link NumberValidation#onNoPairingCode}.
+     * Ask WhatsApp for the pairing code of the current connection; answered with {@link Input.PairingCodeObtained}
+     * or {@link Input.PairingCodeRefused}.
      */
     record RequestPairingCode() implements Effect {
     }
@@ -37,53 +40,22 @@ sealed interface Effect {
     record CancelTimers() implements Effect {
     }
 
-    /** Drop the number's session: timers cancelled, the device logged out when asked, the client released. */
+    /** Drop the number's client: timers cancelled, the device logged out when asked, the client released. */
     record End(boolean logOut) implements Effect {
     }
 
     /**
-     * Open a new client for the command's number and start a session on it.
-     *
-     * @param waitingSince when the user started waiting, for a validation that goes on under a new session
-     * @param resumed      the record of a validation taken up again after a restart: its budget goes on
+     * Delete the number's stored device (it has no live session); publish {@code ifForgotten} only if there was one
+     * (the store alone knows).
      */
-    record Start(SessionCommand command, Optional<Instant> waitingSince, Optional<ValidationRecord> resumed)
-            implements Effect {
-
-        Start(SessionCommand command, Optional<Instant> waitingSince) {
-            this(command, waitingSince, Optional.empty());
-        }
-    }
-
-    /** Delete the number's stored device (it has no live session); publish {@code ifForgotten} if there was one. */
     record Forget(long numberId, Optional<WorkerEvent> ifForgotten) implements Effect {
     }
 
-    /** Publish the event, behind the number's previous ones. */
-    record Publish(WorkerEvent event) implements Effect {
-    }
-
-    /**
-     * Publish what the user is shown (rendering a QR as a PNG); {@code fresh} when it is newly shown rather than
-     * announced again. Once the broker confirmed it, {@link NumberValidation#onShownDelivered} is told, with
-     * {@code token}.
-     */
-    record Announce(Shown shown, EventHeader header, boolean fresh, long token) implements Effect {
-    }
-
-    /** Fire {@link NumberValidation#onShownExpired} with {@code token} at {@code at}. */
+    /** Queue {@link Input.ShownExpired} with {@code token} at {@code at}. */
     record ScheduleExpiry(Instant at, long token) implements Effect {
     }
 
-    /** Fire {@link NumberValidation#onReconnectDue} with {@code token} after {@code delay}. */
+    /** Queue {@link Input.ReconnectDue} with {@code token} after {@code delay}. */
     record ScheduleReconnect(Duration delay, long token) implements Effect {
-    }
-
-    /** Count a replaced QR (or pairing code). */
-    record CountRegeneration(RegenerationTrigger trigger) implements Effect {
-    }
-
-    /** Count a finished validation, and its time to {@code connected} when it connected. */
-    record ValidationFinished(Outcome outcome, Optional<Duration> timeToConnected) implements Effect {
     }
 }

@@ -3,19 +3,19 @@ package dev.waworker.session;
 import dev.waworker.whatsapp.WhatsAppClient;
 
 /**
- * What {@link SessionManager} holds for a number with a live session: its {@link NumberValidation} (the
- * decisions) and the handles of the world the effects act on (its client, its pending timers). Only the number's
- * lane touches it.
+ * What {@link SessionManager} holds for a number with a live session: its state (the decisions' input) and the
+ * handles of the world the effects act on (its client, its pending timers). Only the number's lane touches it.
  */
 final class LiveSession {
 
-    final NumberValidation validation;
+    /** Written on the lane only; volatile because client and timer threads read it to label what they queue. */
+    volatile NumberSession state;
     WhatsAppClient client;
     Timers.Cancellable shownExpiry;
     Timers.Cancellable reconnectTimer;
 
-    LiveSession(NumberValidation validation) {
-        this.validation = validation;
+    LiveSession(NumberSession state) {
+        this.state = state;
     }
 
     void cancelTimers() {

@@ -1,6 +1,7 @@
 package dev.waworker.session;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
@@ -66,16 +67,15 @@ public final class SessionMetrics {
         registry.counter("whatsapp.qr.regenerations", "trigger", trigger.name().toLowerCase()).increment();
     }
 
-    void validationFinished(Outcome outcome) {
+    /** A validation finished as {@code outcome}; one that connected tells how long the user waited. */
+    void validationFinished(Outcome outcome, Optional<Duration> timeToConnected) {
         registry.counter("whatsapp.validations", "outcome", outcome.name().toLowerCase()).increment();
+        timeToConnected.ifPresent(this.timeToConnected::record);
     }
 
     void laneStepFailed(LaneStep step) {
         registry.counter("whatsapp.lane.failures", "step", step.tag()).increment();
     }
 
-    void connectedAfter(Duration sinceValidationStarted) {
-        timeToConnected.record(sinceValidationStarted);
-    }
 
 }

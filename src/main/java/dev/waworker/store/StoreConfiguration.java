@@ -63,11 +63,24 @@ public class StoreConfiguration {
                 dataSource.getPassword()));
     }
 
+    /** Shared by the journal, which raises it after each write, and the reader, whose relay waits on it. */
+    @Bean
+    OutboxSignal outboxSignal() {
+        return new OutboxSignal();
+    }
+
+    /** The session layer's journal, and the sink of events no session step stands behind. */
     @Bean
     @DependsOnDatabaseInitialization
-    JdbcOutbox outbox(JdbcClient jdbc, TransactionTemplate transactions, WorkerProperties worker,
-            EventEncoder encoder, Clock clock) {
-        return new JdbcOutbox(jdbc, transactions, worker.id(), encoder, clock);
+    OutboxJournal outboxJournal(JdbcClient jdbc, TransactionTemplate transactions, WorkerProperties worker,
+            EventEncoder encoder, Clock clock, OutboxSignal outboxSignal) {
+        return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JdbcOutboxReader outboxReader(JdbcClient jdbc, WorkerProperties worker, OutboxSignal outboxSignal) {
+        return new JdbcOutboxReader(jdbc, worker.id(), outboxSignal);
     }
 
     @Bean

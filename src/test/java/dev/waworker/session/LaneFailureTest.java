@@ -42,9 +42,9 @@ class LaneFailureTest {
         assertThat(fixture.hasSession(6)).isFalse();
         assertThat(fixture.whatsApp.client(6).calls).as("the client is released").endsWith("close");
         assertThat(fixture.counter("whatsapp.lane.failures", "step", "command")).isEqualTo(1);
+        assertThat(fixture.sessionsIn(SessionState.PAIRING)).as("the gauges count no session left").isZero();
 
-        fixture.create(7);
-        fixture.giveRefs(7, 6);
+        fixture.showingQr(7);
         assertThat(sink.of(7)).extracting(WorkerEvent::action).containsExactly("qr_generated");
     }
 
@@ -77,5 +77,6 @@ class LaneFailureTest {
         assertThat(sink.last(WorkerEvent.Error.class).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(fixture.hasSession(6)).isFalse();
         assertThat(fixture.counter("whatsapp.lane.failures", "step", "client_event")).isEqualTo(1);
+        assertThat(fixture.sessionsIn(SessionState.PAIRING)).isZero();
     }
 }

@@ -14,6 +14,7 @@ import dev.waworker.ownership.LeaseTerms;
 import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.ownership.Owner;
 import dev.waworker.ownership.Route;
+import dev.waworker.store.OutboxSignal;
 import dev.waworker.testing.MigratedDatabase;
 import dev.waworker.whatsapp.StoredDevice;
 
@@ -119,7 +120,7 @@ class OwnershipTimelineTest {
         // What A had recorded when it died: the second QR shown, one attempt spent.
         ValidationRecord record = new ValidationRecord(8, SessionFixture.PHONE, PairingMethod.QR,
                 Optional.of("cmd-create"), SessionState.PAIRING, 1, 2, Optional.of(SessionFixture.START));
-        database.outbox("a", a.clock).write(new StepRecord(8, new StepRecord.Change.Save(record), List.of()));
+        database.journal("a", a.clock, new OutboxSignal()).write(new StepRecord(8, new StepRecord.Change.Save(record), List.of()));
 
         advance(TERMS.leaseTime().minusMillis(1));
         ownerB.takeOver();
@@ -155,7 +156,7 @@ class OwnershipTimelineTest {
 
     private NumberOwnership ownership(String id, SessionFixture worker) {
         NumberOwnership ownership = new NumberOwnership(new JdbcLeases(database.jdbc(), id, TERMS),
-                database.records(id), worker.manager, worker.whatsApp, TERMS, new Owner(id, "queue." + id),
+                database.records(id), worker.handOver, worker.whatsApp, TERMS, new Owner(id, "queue." + id),
                 10, worker.clock);
         ownership.register();
         ownership.start(List.of());

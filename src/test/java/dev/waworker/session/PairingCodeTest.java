@@ -2,7 +2,6 @@ package dev.waworker.session;
 
 import static dev.waworker.session.FakeWhatsApp.CODE_TTL;
 import static dev.waworker.session.SessionCommand.Type.CREATE;
-import static dev.waworker.session.SessionCommand.Type.RECONNECT;
 import static dev.waworker.session.SessionCommand.Type.REGENERATE_QR;
 import static dev.waworker.session.SessionFixture.PHONE;
 import static dev.waworker.session.SessionFixture.START;
@@ -12,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.waworker.testing.LogCapture;
 import dev.waworker.whatsapp.ClientEvent;
@@ -22,6 +23,13 @@ class PairingCodeTest {
 
     private final SessionFixture fixture = new SessionFixture();
     private final RecordingSink sink = fixture.sink;
+
+    private void pairingByQrWithOneExpiry(long numberId) {
+        fixture.showingQr(numberId);
+        fixture.timers.advance(SessionFixture.TTL);
+        assertThat(fixture.view(numberId).attempt()).isEqualTo(1);
+        sink.clear();
+    }
 
     @Test
     void theCodeIsAskedForOnceTheConnectionIsUpAndPublishedInsteadOfAQr() {
@@ -145,15 +153,6 @@ class PairingCodeTest {
     }
 
     @Test
-    void aCreateBeforeTheConnectionIsUpPublishesNothing() {
-        fixture.createByCode(6);
-        fixture.createByCode(6);
-
-        assertThat(sink.events).isEmpty();
-        assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
-    }
-
-    @Test
     void whenWhatsAppHandsOutNoCodeThePairingFailsAndTheSessionEnds() {
         fixture.whatsApp.pairingCodes = () -> {
             throw new IllegalStateException("rate-overlimit");
@@ -207,36 +206,33 @@ class PairingCodeTest {
         assertThat(fixture.hasSession(6)).isFalse();
     }
 
-    @Test
-    void regenerateQrStartsOverWithTheMethodItNames() {
+    /** regenerate_qr opens a new client, reconnect reconnects the session's own: both start over by code. */
+    @ParameterizedTest
+    @CsvSource({"REGENERATE_QR, 2, connect|requestPairingCode",
+            "RECONNECT, 1, connect|disconnect|connect|requestPairingCode"})
+    void startingOverOfAnUnpairedSessionUsesTheMethodTheCommandNames(SessionCommand.Type type, int clients,
+            String callsOfTheLastClient) {
         pairingByQrWithOneExpiry(6);
 
-        fixture.command(REGENERATE_QR, 6, PHONE, PairingMethod.CODE);
+        fixture.command(type, 6, PHONE, PairingMethod.CODE);
         fixture.giveRefs(6, 6);
 
         assertThat(sink.actions()).containsExactly("pairing_code");
         assertThat(fixture.view(6).attempt()).isZero();
-        assertThat(fixture.whatsApp.clientsOf(6)).hasSize(2);
+        assertThat(fixture.whatsApp.clientsOf(6)).hasSize(clients);
+        assertThat(fixture.whatsApp.client(6).calls).containsExactly(callsOfTheLastClient.split("\\|"));
+    }
+
+    @Test
+    void regenerateQrSwitchesBackToQrsNumberedFromOne() {
+        fixture.createByCode(6);
+        fixture.giveRefs(6, 6);
 
         fixture.command(REGENERATE_QR, 6, PHONE, PairingMethod.QR);
         fixture.giveRefs(6, 6);
 
         assertThat(sink.actions()).containsExactly("pairing_code", "qr_generated");
         assertThat(sink.last(WorkerEvent.QrGenerated.class).qrIndex()).isEqualTo(1);
-    }
-
-    @Test
-    void reconnectOfAnUnpairedSessionStartsAFreshCycleWithTheMethodItNames() {
-        pairingByQrWithOneExpiry(6);
-
-        fixture.command(RECONNECT, 6, PHONE, PairingMethod.CODE);
-        fixture.giveRefs(6, 6);
-
-        assertThat(sink.actions()).containsExactly("pairing_code");
-        assertThat(fixture.view(6).attempt()).isZero();
-        assertThat(fixture.whatsApp.clientsOf(6)).as("the same client, reconnected").hasSize(1);
-        assertThat(fixture.whatsApp.client(6).calls).containsExactly(
-                "connect", "disconnect", "connect", "requestPairingCode");
     }
 
     @Test
@@ -258,14 +254,6 @@ class PairingCodeTest {
                     .anyMatch(message -> message.contains("CODE-0001"))
                     .anyMatch(message -> message.contains("CODE-0002"));
         }
-    }
-
-    private void pairingByQrWithOneExpiry(long numberId) {
-        fixture.create(numberId);
-        fixture.giveRefs(numberId, 6);
-        fixture.timers.advance(SessionFixture.TTL);
-        assertThat(fixture.view(numberId).attempt()).isEqualTo(1);
-        sink.clear();
     }
 
     private static Instant at(Duration sinceStart) {

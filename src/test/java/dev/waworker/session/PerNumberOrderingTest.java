@@ -42,10 +42,11 @@ class PerNumberOrderingTest {
     void eachNumbersCommandsRunSeriallyInSubmissionOrder() throws Exception {
         FakeWhatsApp whatsApp = new FakeWhatsApp();
         RecordingSink sink = new RecordingSink();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (ScheduledExecutorTimers timers = new ScheduledExecutorTimers()) {
             SessionManager manager = new SessionManager(whatsApp, new QrCodeRenderer(), ValidationJournal.publishingTo(sink),
                     new SessionSettings(3, 3, Duration.ofSeconds(1)), Clock.systemUTC(), timers,
-                    new SessionMetrics(new SimpleMeterRegistry()), lanes);
+                    new SessionMetrics(meters), lanes);
 
             // One producer per number, as one AMQP consumer per queue is: create, 5 x regenerate_qr, close.
             List<CompletableFuture<List<CompletableFuture<Void>>>> submitted = new ArrayList<>();
@@ -62,6 +63,8 @@ class PerNumberOrderingTest {
         }
 
         assertThat(whatsApp.overlaps).as("calls of one number never overlap").hasValue(0);
+        assertThat(meters.find("whatsapp.sessions").gauges()).as("every session closed, none counted")
+                .hasSize(SessionState.values().length).allSatisfy(gauge -> assertThat(gauge.value()).isZero());
         LongStream.rangeClosed(1, NUMBERS).forEach(numberId -> {
             List<FakeWhatsApp.FakeClient> clients = whatsApp.clientsOf(numberId);
             assertThat(clients).as("number %d: one client per create/regenerate", numberId)

@@ -44,8 +44,7 @@ class QrRetryRuleTest {
 
     @Test
     void scenario1_scanBeforeExpiryConnectsAndResetsTheCounter() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.timers.advance(TTL.plusSeconds(1)); // one regeneration used
         fixture.timers.advance(Duration.ofSeconds(10));
 
@@ -66,8 +65,7 @@ class QrRetryRuleTest {
 
     @Test
     void scenario2_expiredQrIsReplacedAfterQrRegenerating() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
 
         fixture.timers.advance(TTL);
 
@@ -96,8 +94,7 @@ class QrRetryRuleTest {
 
     @Test
     void scenarios3to5_theSeedTimelineEndsInQrRetriesExhausted() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.timers.advance(Duration.ofSeconds(84));
 
         assertThat(sink.actions()).containsExactly(
@@ -132,13 +129,11 @@ class QrRetryRuleTest {
 
     @Test
     void afterGivingUpANewCreateStartsOverWithTheFullBudget() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.timers.advance(Duration.ofSeconds(80));
         sink.clear();
 
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.timers.advance(Duration.ofSeconds(60));
 
         assertThat(sink.actions()).containsExactly("qr_generated", "qr_regenerating", "qr_generated",

@@ -29,7 +29,7 @@ class RestartResumeTest {
 
     @Test
     void aValidationInProgressGoesOnWithANewQrOnTheSameBudget() {
-        fixture.manager.restore(List.of(record(6, SessionState.PAIRING, 2, 3)));
+        fixture.handOver.restore(List.of(record(6, SessionState.PAIRING, 2, 3)));
 
         assertThat(fixture.whatsApp.client(6).calls).containsExactly("connect");
         fixture.giveRefs(6, 6);
@@ -49,7 +49,7 @@ class RestartResumeTest {
     void aNumberScannedJustBeforeTheRestartConnectsWhenItsDeviceIsStored() {
         fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:7@s.whatsapp.net"));
 
-        fixture.manager.restore(List.of(record(6, SessionState.LINKING, 0, 1)));
+        fixture.handOver.restore(List.of(record(6, SessionState.LINKING, 0, 1)));
 
         assertThat(fixture.whatsApp.clientsOf(6)).as("one session: the stored device's").hasSize(1);
         assertThat(fixture.view(6).state()).isEqualTo(SessionState.CONNECTING);
@@ -57,7 +57,7 @@ class RestartResumeTest {
 
     @Test
     void aConnectedNumberWhoseDeviceIsGoneEndsWithSessionLost() {
-        fixture.manager.restore(List.of(record(6, SessionState.CONNECTED, 0, 0)));
+        fixture.handOver.restore(List.of(record(6, SessionState.CONNECTED, 0, 0)));
 
         assertThat(fixture.hasSession(6)).isFalse();
         WorkerEvent.Error error = sink.last(WorkerEvent.Error.class);
@@ -70,7 +70,7 @@ class RestartResumeTest {
     void aCommandThatArrivedFirstKeepsItsSession() {
         fixture.create(6);
 
-        fixture.manager.restore(List.of(record(6, SessionState.PAIRING, 1, 2)));
+        fixture.handOver.restore(List.of(record(6, SessionState.PAIRING, 1, 2)));
 
         assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
         assertThat(fixture.view(6).attempt()).isZero();
@@ -78,7 +78,7 @@ class RestartResumeTest {
 
     @Test
     void theTimeToConnectedCountsFromTheValidationsFirstStart() {
-        fixture.manager.restore(List.of(record(6, SessionState.PAIRING, 0, 1)));
+        fixture.handOver.restore(List.of(record(6, SessionState.PAIRING, 0, 1)));
         fixture.giveRefs(6, 6);
 
         fixture.scan(6, PHONE);

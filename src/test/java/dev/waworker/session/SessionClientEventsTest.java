@@ -5,9 +5,14 @@ import static dev.waworker.session.SessionFixture.TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.waworker.testing.LogCapture;
 import dev.waworker.whatsapp.ClientEvent;
@@ -23,8 +28,7 @@ class SessionClientEventsTest {
 
     @Test
     void aScanByAnotherAccountIsLoggedOutAndNeverConnected() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         FakeWhatsApp.FakeClient client = fixture.whatsApp.client(6);
 
         client.emit(new ClientEvent.PairSuccess("33612345678:9@s.whatsapp.net", OTHER_PHONE, "android"));
@@ -44,8 +48,7 @@ class SessionClientEventsTest {
 
     @Test
     void aPairingRefusedByTheAdapterIsReportedAsMismatch() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
 
         fixture.whatsApp.client(6).emit(new ClientEvent.PhoneMismatch(OTHER_PHONE));
 
@@ -55,8 +58,7 @@ class SessionClientEventsTest {
 
     @Test
     void phoneNumbersAreComparedByDigits() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
 
         fixture.scan(6, "221771234567");
 
@@ -65,8 +67,7 @@ class SessionClientEventsTest {
 
     @Test
     void aLogoutFromThePhonePublishesDisconnectedAndForgetsTheDevice() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.scan(6, PHONE);
 
         fixture.whatsApp.client(6).emit(new ClientEvent.LoggedOut("device removed from the phone"));
@@ -79,8 +80,7 @@ class SessionClientEventsTest {
 
     @Test
     void aDroppedConnectionRecoversQuietly() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.scan(6, PHONE);
         FakeWhatsApp.FakeClient client = fixture.whatsApp.client(6);
 
@@ -94,8 +94,7 @@ class SessionClientEventsTest {
 
     @Test
     void keepAliveHiccupsAreOnlyLogged() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.scan(6, PHONE);
 
         try (LogCapture logs = LogCapture.of(SessionManager.class)) {
@@ -112,10 +111,10 @@ class SessionClientEventsTest {
 
     @Test
     void storedSessionsAreReconnectedAndAnnouncedAfterARestart() {
-        fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
+        fixture.storedDevice(6);
         fixture.whatsApp.stored.put(7L, new StoredDevice(7, "+221779999999", "221779999999:4@s.whatsapp.net"));
 
-        fixture.manager.restoreStoredSessions();
+        fixture.handOver.restore(List.of());
         fixture.whatsApp.client(6).emit(new ClientEvent.Connected("221771234567:3@s.whatsapp.net", PHONE));
 
         assertThat(fixture.whatsApp.client(7).calls).containsExactly("connect");
@@ -172,8 +171,8 @@ class SessionClientEventsTest {
 
     @Test
     void aConnectFailureOfAStoredDeviceKeepsItsCredentials() {
-        fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
-        fixture.manager.restoreStoredSessions();
+        fixture.storedDevice(6);
+        fixture.handOver.restore(List.of());
         for (int i = 0; i < 3; i++) {
             fixture.whatsApp.client(6).emit(new ClientEvent.ConnectFailed("no route to host"));
             fixture.timers.advance(Duration.ofSeconds(10));
@@ -184,21 +183,31 @@ class SessionClientEventsTest {
         assertThat(fixture.whatsApp.storedDevices()).hasSize(1);
     }
 
-    @Test
-    void clientOutdatedEndsTheSession() {
-        fixture.create(6);
-        fixture.whatsApp.client(6).emit(new ClientEvent.ClientOutdated("version 2.3000.1 refused"));
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                Arguments.of(new ClientEvent.ClientOutdated("version 2.3000.1 refused"), ErrorCode.CLIENT_OUTDATED,
+                        List.of("version 2.3000.1 refused", "the worker must be updated")),
+                Arguments.of(new ClientEvent.TemporaryBan("101", Duration.ofHours(1)), ErrorCode.TEMPORARY_BAN,
+                        List.of("code 101", "lifted in PT1H")));
+    }
 
-        WorkerEvent.Error error = sink.last(WorkerEvent.Error.class);
-        assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_OUTDATED);
-        assertThat(error.error()).contains("version 2.3000.1 refused").contains("the worker must be updated");
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void whatsAppRefusingTheClientEndsTheSessionWithItsReason(ClientEvent refusal, ErrorCode code,
+            List<String> told) {
+        fixture.create(6);
+        fixture.whatsApp.client(6).emit(refusal);
+
+        assertThat(sink.last(WorkerEvent.Error.class)).satisfies(error -> {
+            assertThat(error.code()).isEqualTo(code);
+            assertThat(told).allSatisfy(words -> assertThat(error.error()).contains(words));
+        });
         assertThat(fixture.hasSession(6)).isFalse();
     }
 
     @Test
     void aPasskeyDemandEndsThePairingAtOnceAndSaysWhatTheUserCanDo() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.whatsApp.client(6).emit(new ClientEvent.PasskeyRequired("passkey"));
 
         WorkerEvent.Error error = sink.last(WorkerEvent.Error.class);
@@ -215,8 +224,7 @@ class SessionClientEventsTest {
 
     @Test
     void aScanWithoutMultideviceIsReportedAndPairingGoesOn() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
 
         fixture.whatsApp.client(6).emit(new ClientEvent.ScannedWithoutMultidevice());
         fixture.timers.advance(TTL);
@@ -225,20 +233,10 @@ class SessionClientEventsTest {
         assertThat(sink.last(WorkerEvent.Error.class).code()).isEqualTo(ErrorCode.SCANNED_WITHOUT_MULTIDEVICE);
     }
 
-    @Test
-    void aTemporaryBanIsReported() {
-        fixture.create(6);
-        fixture.whatsApp.client(6).emit(new ClientEvent.TemporaryBan("101", Duration.ofHours(1)));
-
-        WorkerEvent.Error error = sink.last(WorkerEvent.Error.class);
-        assertThat(error.code()).isEqualTo(ErrorCode.TEMPORARY_BAN);
-        assertThat(error.error()).contains("101");
-    }
 
     @Test
     void aReplacedStreamReleasesTheClientButKeepsTheDevice() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.scan(6, PHONE);
 
         fixture.whatsApp.client(6).emit(new ClientEvent.StreamReplaced());
@@ -250,8 +248,7 @@ class SessionClientEventsTest {
 
     @Test
     void aPairFailureEndsTheValidation() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
 
         fixture.whatsApp.client(6).emit(new ClientEvent.PairFailed("bad signature"));
 
@@ -261,8 +258,7 @@ class SessionClientEventsTest {
 
     @Test
     void timeToConnectedIsMeasuredFromTheFirstCreate() {
-        fixture.create(6);
-        fixture.giveRefs(6, 6);
+        fixture.showingQr(6);
         fixture.timers.advance(Duration.ofSeconds(25));
 
         fixture.scan(6, PHONE);
@@ -270,9 +266,7 @@ class SessionClientEventsTest {
         var timer = fixture.meters.find("whatsapp.validation.time.to.connected").timer();
         assertThat(timer.count()).isEqualTo(1);
         assertThat(timer.totalTime(TimeUnit.SECONDS)).isEqualTo(25.0);
-        assertThat(fixture.meters.find("whatsapp.sessions").tag("state", "connected").gauge().value())
-                .isEqualTo(1.0);
-        assertThat(fixture.meters.find("whatsapp.sessions").tag("state", "pairing").gauge().value())
-                .isZero();
+        assertThat(fixture.sessionsIn(SessionState.CONNECTED)).isEqualTo(1.0);
+        assertThat(fixture.sessionsIn(SessionState.PAIRING)).isZero();
     }
 }

@@ -13,8 +13,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.waworker.whatsapp.StoredDevice;
 
 /** What each command of the contract does in each situation a number can be in. */
 class SessionCommandsTest {
@@ -22,16 +23,8 @@ class SessionCommandsTest {
     private final SessionFixture fixture = new SessionFixture();
     private final RecordingSink sink = fixture.sink;
 
-    private void connected(long numberId) {
-        fixture.create(numberId);
-        fixture.giveRefs(numberId, 6);
-        fixture.scan(numberId, PHONE);
-        sink.clear();
-    }
-
     private void pairingWithTwoExpiries(long numberId) {
-        fixture.create(numberId);
-        fixture.giveRefs(numberId, 6);
+        fixture.showingQr(numberId);
         fixture.timers.advance(TTL.multipliedBy(2));
         sink.clear();
     }
@@ -41,8 +34,7 @@ class SessionCommandsTest {
 
         @Test
         void whilePairingRepublishesTheCurrentQrInsteadOfOpeningAnotherSession() {
-            fixture.create(6);
-            fixture.giveRefs(6, 6);
+            fixture.showingQr(6);
             WorkerEvent.QrGenerated shown = sink.last(WorkerEvent.QrGenerated.class);
             fixture.timers.advance(Duration.ofSeconds(5));
 
@@ -57,10 +49,11 @@ class SessionCommandsTest {
             assertThat(fixture.whatsApp.client(6).calls).containsExactly("connect");
         }
 
-        @Test
-        void beforeTheFirstQrPublishesNothingAndOpensNothingMore() {
-            fixture.create(6);
-            fixture.create(6);
+        @ParameterizedTest
+        @EnumSource(PairingMethod.class)
+        void beforeTheFirstQrOrCodePublishesNothingAndOpensNothingMore(PairingMethod method) {
+            fixture.command(CREATE, 6, PHONE, method);
+            fixture.command(CREATE, 6, PHONE, method);
 
             assertThat(sink.events).isEmpty();
             assertThat(fixture.whatsApp.clientsOf(6)).hasSize(1);
@@ -68,7 +61,7 @@ class SessionCommandsTest {
 
         @Test
         void whenConnectedPublishesConnected() {
-            connected(6);
+            fixture.connected(6);
 
             fixture.create(6);
 
@@ -89,7 +82,7 @@ class SessionCommandsTest {
 
         @Test
         void forAnotherPhoneNumberClosesTheOldSessionFirst() {
-            connected(6);
+            fixture.connected(6);
 
             fixture.command(CREATE, 6, "+221770000000");
 
@@ -107,7 +100,7 @@ class SessionCommandsTest {
 
         @Test
         void whenConnectedAnswersConnectedWithTheContractMessage() {
-            connected(6);
+            fixture.connected(6);
 
             fixture.command(REGENERATE_QR, 6, PHONE);
 
@@ -142,8 +135,7 @@ class SessionCommandsTest {
 
         @Test
         void eventsOfTheReplacedClientAreIgnored() {
-            fixture.create(6);
-            fixture.giveRefs(6, 6);
+            fixture.showingQr(6);
             FakeWhatsApp.FakeClient old = fixture.whatsApp.client(6);
             fixture.command(REGENERATE_QR, 6, PHONE);
             sink.clear();
@@ -176,7 +168,7 @@ class SessionCommandsTest {
 
         @Test
         void dropsAStoredDeviceThatHasNoLiveSession() {
-            fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
+            fixture.storedDevice(6);
 
             fixture.command(REGENERATE_QR, 6, PHONE);
 
@@ -190,23 +182,20 @@ class SessionCommandsTest {
 
         @Test
         void logsTheDeviceOutAndPublishesDisconnected() {
-            connected(6);
-            FakeWhatsApp.FakeClient client = fixture.whatsApp.client(6);
+            FakeWhatsApp.FakeClient client = fixture.connected(6);
 
             fixture.command(CLOSE, 6, PHONE);
 
-            assertThat(client.calls).endsWith("logout", "close");
-            WorkerEvent.Disconnected disconnected = sink.last(WorkerEvent.Disconnected.class);
-            assertThat(sink.actions()).containsExactly("disconnected");
-            assertThat(disconnected.reason()).isEqualTo("closed by backend");
+            assertThat(sink.events).singleElement().isInstanceOfSatisfying(WorkerEvent.Disconnected.class,
+                    disconnected -> assertThat(disconnected.reason()).isEqualTo("closed by backend"));
             assertThat(fixture.hasSession(6)).isFalse();
+            assertThat(client.calls).as("unlinked, then released").endsWith("logout", "close");
             assertThat(fixture.whatsApp.storedDevices()).isEmpty();
         }
 
         @Test
         void whilePairingStopsTheQrCycle() {
-            fixture.create(6);
-            fixture.giveRefs(6, 6);
+            fixture.showingQr(6);
             sink.clear();
 
             fixture.command(CLOSE, 6, PHONE);
@@ -226,7 +215,7 @@ class SessionCommandsTest {
 
         @Test
         void ofAStoredDeviceWithoutLiveSessionDeletesIt() {
-            fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
+            fixture.storedDevice(6);
 
             fixture.command(CLOSE, 6, PHONE);
 
@@ -240,11 +229,12 @@ class SessionCommandsTest {
 
         @Test
         void aConnectedSessionReconnectsWithItsCredentialsAndAnnouncesIt() {
-            connected(6);
-            FakeWhatsApp.FakeClient client = fixture.whatsApp.client(6);
+            fixture.connected(6);
 
             fixture.command(RECONNECT, 6, PHONE);
 
+            FakeWhatsApp.FakeClient client = fixture.whatsApp.client(6);
+            assertThat(fixture.whatsApp.clientsOf(6)).as("the same client").hasSize(1);
             assertThat(client.calls).endsWith("disconnect", "connect");
             assertThat(fixture.view(6).state()).isEqualTo(SessionState.CONNECTING);
             client.emit(new dev.waworker.whatsapp.ClientEvent.Connected("221771234567:7@s.whatsapp.net", PHONE));
@@ -265,7 +255,7 @@ class SessionCommandsTest {
 
         @Test
         void aStoredDeviceWithoutLiveSessionIsConnected() {
-            fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:3@s.whatsapp.net"));
+            fixture.storedDevice(6);
 
             fixture.command(RECONNECT, 6, PHONE);
 

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.waworker.qr.QrCodeRenderer;
 import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
+import dev.waworker.whatsapp.StoredDevice;
 
 /**
  * A SessionManager on a manual clock with every lane and publication run inline on the calling thread, so that a
@@ -28,6 +29,7 @@ final class SessionFixture {
     final RecordingSink sink = new RecordingSink();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final SessionManager manager;
+    final SessionHandOver handOver;
 
     SessionFixture() {
         this(new SessionSettings(3, 3, Duration.ofSeconds(2)));
@@ -36,6 +38,7 @@ final class SessionFixture {
     SessionFixture(SessionSettings settings) {
         manager = new SessionManager(whatsApp, new QrCodeRenderer(), ValidationJournal.publishingTo(sink), settings, clock, timers,
                 new SessionMetrics(meters), Runnable::run);
+        handOver = new SessionHandOver(manager, whatsApp);
     }
 
     void command(SessionCommand.Type type, long numberId, String phone) {
@@ -54,6 +57,25 @@ final class SessionFixture {
     /** {@code create} with {@code pairingMethod: "code"}. */
     void createByCode(long numberId) {
         command(SessionCommand.Type.CREATE, numberId, PHONE, PairingMethod.CODE);
+    }
+
+    /** {@code create}, then WhatsApp hands out a batch of 6 refs: QR #1 is shown. */
+    void showingQr(long numberId) {
+        create(numberId);
+        giveRefs(numberId, 6);
+    }
+
+    /** A number linked and connected from its own phone, events cleared; returns its client. */
+    FakeWhatsApp.FakeClient connected(long numberId) {
+        showingQr(numberId);
+        scan(numberId, PHONE);
+        sink.clear();
+        return whatsApp.client(numberId);
+    }
+
+    /** The device store holds a linked device of the number (from an earlier run). */
+    void storedDevice(long numberId) {
+        whatsApp.stored.put(numberId, new StoredDevice(numberId, PHONE, "221771234567:3@s.whatsapp.net"));
     }
 
     /** WhatsApp hands the number's current connection a batch of {@code count} refs. */
@@ -79,6 +101,11 @@ final class SessionFixture {
 
     boolean hasSession(long numberId) {
         return manager.view(numberId).join().isPresent();
+    }
+
+    /** The gauge {@code whatsapp.sessions} of {@code state}. */
+    double sessionsIn(SessionState state) {
+        return meters.find("whatsapp.sessions").tag("state", state.name().toLowerCase()).gauge().value();
     }
 
     double counter(String name, String... tags) {

@@ -23,8 +23,7 @@ class StepLogContextTest {
     void everyLineOfAStepCarriesItsNumberAndSession() {
         List<Map<String, String>> fields;
         try (LogCapture logs = LogCapture.of(SessionManager.class)) {
-            fixture.create(6);
-            fixture.giveRefs(6, 6);
+            fixture.showingQr(6);
             fields = logs.mdcAboveDebug();
         }
 

@@ -15,15 +15,20 @@ class UnseenQrTest {
     private final SessionFixture fixture = new SessionFixture();
     private final RecordingSink sink = fixture.sink;
 
+    /** QR #1 is shown while the broker is away: its event is not confirmed. */
+    private void showingQrWhileTheBrokerIsAway() {
+        fixture.create(6);
+        sink.holdConfirms();
+        fixture.giveRefs(6, 6);
+    }
+
     private WorkerEvent.QrGenerated qr(int position) {
         return (WorkerEvent.QrGenerated) sink.events.get(position);
     }
 
     @Test
     void qrsThatExpiredUnconfirmedAreReplacedWithoutSpendingTheBudget() {
-        fixture.create(6);
-        sink.holdConfirms();
-        fixture.giveRefs(6, 6);
+        showingQrWhileTheBrokerIsAway();
 
         fixture.timers.advance(TTL);
         fixture.timers.advance(TTL);
@@ -47,9 +52,7 @@ class UnseenQrTest {
 
     @Test
     void onceConfirmedAgainTheShownQrFollowsTheSeedsRule() {
-        fixture.create(6);
-        sink.holdConfirms();
-        fixture.giveRefs(6, 6);
+        showingQrWhileTheBrokerIsAway();
         fixture.timers.advance(TTL);
         sink.confirmHeld();
 
@@ -66,9 +69,7 @@ class UnseenQrTest {
 
     @Test
     void aQrConfirmedLateButBeforeItExpiredCountsAsSeen() {
-        fixture.create(6);
-        sink.holdConfirms();
-        fixture.giveRefs(6, 6);
+        showingQrWhileTheBrokerIsAway();
         fixture.timers.advance(TTL.minusSeconds(1));
         sink.confirmHeld();
 

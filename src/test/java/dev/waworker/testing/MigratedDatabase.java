@@ -11,7 +11,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.waworker.store.JdbcOutbox;
+import dev.waworker.store.OutboxJournal;
+import dev.waworker.store.OutboxSignal;
 import dev.waworker.store.ValidationRecords;
 
 /** A database with the worker's Flyway migrations applied, for tests of the JDBC classes without Spring Boot. */
@@ -40,10 +41,14 @@ public final class MigratedDatabase implements AutoCloseable {
         return jdbc;
     }
 
-    /** The durable record of worker {@code workerId} in this database; events are written as their action only. */
-    public JdbcOutbox outbox(String workerId, Clock clock) {
-        return new JdbcOutbox(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
-                (event, eventId) -> event.action(), clock);
+    /**
+     * The journal of worker {@code workerId} in this database; events are written as
+     * {@code {"action":...,"eventId":...}}.
+     */
+    public OutboxJournal journal(String workerId, Clock clock, OutboxSignal written) {
+        return new OutboxJournal(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
+                (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}", clock,
+                written);
     }
 
     /** The validation records of worker {@code workerId} (and of the others) in this database. */

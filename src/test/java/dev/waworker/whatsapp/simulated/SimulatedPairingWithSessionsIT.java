@@ -26,6 +26,7 @@ import dev.waworker.session.ErrorCode;
 import dev.waworker.session.PairingMethod;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionCommand;
+import dev.waworker.session.SessionHandOver;
 import dev.waworker.session.SessionManager;
 import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.SessionMetrics;
@@ -139,7 +140,7 @@ class SimulatedPairingWithSessionsIT {
         events.clear();
 
         Worker after = startWorker();
-        after.sessions.restoreStoredSessions();
+        new SessionHandOver(after.sessions, new SimulatedClientFactory(after.network)).restore(List.of());
 
         assertThat(awaitEvent(WorkerEvent.Connected.class, event -> true).jid()).isEqualTo(JID);
         assertThat(after.network.removeFromPhone(6)).isPresent();

@@ -1,13 +1,16 @@
 package dev.waworker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +30,8 @@ import dev.waworker.session.ValidationRecord;
 import dev.waworker.session.WorkerEvent;
 import dev.waworker.testing.ManualClock;
 
-/** The outbox on a real SQLite file, migrated by Flyway as the worker does it. */
-class JdbcOutboxTest {
+/** The journal and the relay's reader on a real SQLite file, migrated by Flyway as the worker does it. */
+class OutboxJournalTest {
 
     private static final Instant NOW = Instant.parse("2025-12-06T14:00:00Z");
 
@@ -36,22 +39,25 @@ class JdbcOutboxTest {
     Path dataDir;
 
     private DriverManagerDataSource dataSource;
-    private JdbcOutbox outbox;
+    private final OutboxSignal written = new OutboxSignal();
+    private OutboxJournal journal;
+    private JdbcOutboxReader outbox;
     private ValidationRecords records;
 
     @BeforeEach
     void migrate() {
         dataSource = new DriverManagerDataSource("jdbc:sqlite:" + dataDir.resolve("worker.db"));
         Flyway.configure().dataSource(dataSource).load().migrate();
-        outbox = open("worker-1");
+        journal = journal("worker-1");
+        outbox = new JdbcOutboxReader(JdbcClient.create(dataSource), "worker-1", written);
         records = new ValidationRecords(JdbcClient.create(dataSource), "worker-1");
     }
 
-    private JdbcOutbox open(String workerId) {
-        return new JdbcOutbox(JdbcClient.create(dataSource),
+    private OutboxJournal journal(String workerId) {
+        return new OutboxJournal(JdbcClient.create(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
                 (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}",
-                new ManualClock(NOW));
+                new ManualClock(NOW), written);
     }
 
     private static ValidationRecord validation(long numberId, String phone, int attempt, int qrIndex) {
@@ -59,19 +65,25 @@ class JdbcOutboxTest {
                 attempt, qrIndex, Optional.of(NOW));
     }
 
-    private static WorkerEvent error(long numberId, String text) {
-        return new WorkerEvent.Error(new EventHeader(numberId, "session_" + numberId, NOW, Optional.empty()),
-                ErrorCode.INTERNAL_ERROR, text);
+    private static StepRecord.Owed error(long numberId, String text) {
+        return new StepRecord.Owed("event-" + numberId + "-" + text, new WorkerEvent.Error(
+                new EventHeader(numberId, "session_" + numberId, NOW, Optional.empty()), ErrorCode.INTERNAL_ERROR,
+                text));
+    }
+
+    private static StepRecord keep(long numberId, StepRecord.Owed... events) {
+        return new StepRecord(numberId, new StepRecord.Change.Keep(), List.of(events));
     }
 
     @Test
     void aStepsRecordAndItsEventsAreKeptUntilEachEventIsDelivered() {
-        List<CompletionStage<Void>> confirms = outbox.write(new StepRecord(6,
-                new StepRecord.Change.Save(validation(6, "+221771234567", 1, 2)),
+        journal.write(new StepRecord(6, new StepRecord.Change.Save(validation(6, "+221771234567", 1, 2)),
                 List.of(error(6, "first"), error(6, "second"))));
 
         assertThat(records.validations()).containsExactly(validation(6, "+221771234567", 1, 2));
         List<OwedEvent> owed = outbox.owed(10);
+        assertThat(owed).extracting(OwedEvent::eventId).as("under the ids the session gave them")
+                .containsExactly("event-6-first", "event-6-second");
         assertThat(owed).extracting(OwedEvent::numberId, OwedEvent::action).containsOnly(
                 org.assertj.core.groups.Tuple.tuple(6L, "error"));
         assertThat(owed.get(0).seq()).isLessThan(owed.get(1).seq());
@@ -79,18 +91,17 @@ class JdbcOutboxTest {
 
         outbox.delivered(List.of(owed.get(0).eventId()));
 
-        assertThat(confirms.get(0).toCompletableFuture()).isCompleted();
-        assertThat(confirms.get(1).toCompletableFuture()).isNotCompleted();
         assertThat(outbox.owed(10)).extracting(OwedEvent::eventId).containsExactly(owed.get(1).eventId());
+        assertThat(outbox.owedCount()).isEqualTo(1);
     }
 
     @Test
     void anEndedSessionLeavesNoRecordAndAStopKeepsIt() {
-        outbox.write(new StepRecord(6, new StepRecord.Change.Save(validation(6, "+221771234567", 0, 1)), List.of()));
-        outbox.write(new StepRecord(6, new StepRecord.Change.Keep(), List.of(error(6, "kept"))));
+        journal.write(new StepRecord(6, new StepRecord.Change.Save(validation(6, "+221771234567", 0, 1)), List.of()));
+        journal.write(keep(6, error(6, "kept")));
         assertThat(records.validations()).hasSize(1);
 
-        outbox.write(new StepRecord(6, new StepRecord.Change.Delete(), List.of(error(6, "ended"))));
+        journal.write(new StepRecord(6, new StepRecord.Change.Delete(), List.of(error(6, "ended"))));
 
         assertThat(records.validations()).isEmpty();
         assertThat(outbox.owedCount()).isEqualTo(2);
@@ -101,7 +112,7 @@ class JdbcOutboxTest {
         ValidationRecord broken = new ValidationRecord(7, null, PairingMethod.QR, Optional.empty(),
                 SessionState.PAIRING, 0, 0, Optional.empty());
 
-        assertThatThrownBy(() -> outbox.write(new StepRecord(7, new StepRecord.Change.Save(broken),
+        assertThatThrownBy(() -> journal.write(new StepRecord(7, new StepRecord.Change.Save(broken),
                 List.of(error(7, "never")))));
 
         assertThat(outbox.owedCount()).as("the event of a step whose record failed is not owed").isZero();
@@ -109,14 +120,51 @@ class JdbcOutboxTest {
 
     @Test
     void aRestartedWorkerOwesWhatItOwedInTheSameOrderAndEachWorkerOnlyItsOwn() {
-        outbox.write(new StepRecord(6, new StepRecord.Change.Keep(), List.of(error(6, "a"), error(6, "b"))));
-        open("worker-2").write(new StepRecord(9, new StepRecord.Change.Keep(), List.of(error(9, "other"))));
+        journal.write(keep(6, error(6, "a"), error(6, "b")));
+        journal("worker-2").write(keep(9, error(9, "other")));
 
-        JdbcOutbox restarted = open("worker-1");
-        restarted.write(new StepRecord(6, new StepRecord.Change.Keep(), List.of(error(6, "c"))));
+        journal("worker-1").write(keep(6, error(6, "c")));
 
-        List<OwedEvent> owed = restarted.owed(10);
+        List<OwedEvent> owed = outbox.owed(10);
         assertThat(owed).extracting(OwedEvent::numberId).containsOnly(6L);
         assertThat(owed).extracting(OwedEvent::seq).isSorted().doesNotHaveDuplicates().hasSize(3);
+    }
+
+    @Test
+    void constructingTheJournalRunsNoSql() {
+        DriverManagerDataSource unmigrated = new DriverManagerDataSource("jdbc:sqlite:" + dataDir.resolve("new.db"));
+
+        assertThatCode(() -> new OutboxJournal(JdbcClient.create(unmigrated),
+                new TransactionTemplate(new DataSourceTransactionManager(unmigrated)), "worker-1",
+                (event, eventId) -> "", new ManualClock(NOW), written))
+                .as("the outbox table does not exist yet: a query would fail").doesNotThrowAnyException();
+    }
+
+    @Test
+    void aWriteOfEventsWakesTheReadersWait() throws Exception {
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+            try {
+                outbox.awaitWritten(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        journal.write(keep(6, error(6, "wake")));
+
+        waiting.get(30, TimeUnit.SECONDS);
+        assertThat(waiting).isCompleted();
+    }
+
+    @Test
+    void anEventWithoutStepIsOwedLikeAnyOther() {
+        WorkerEvent answer = error(6, "refused").event();
+
+        assertThat(journal.publish(answer).toCompletableFuture()).isCompleted();
+
+        assertThat(outbox.owed(10)).singleElement().satisfies(event -> {
+            assertThat(event.action()).isEqualTo("error");
+            assertThat(event.body()).contains(event.eventId());
+        });
     }
 }

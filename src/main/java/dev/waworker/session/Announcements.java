@@ -1,0 +1,43 @@
+package dev.waworker.session;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.waworker.qr.QrCodeRenderer;
+
+/**
+ * Turns what a session shows the user into its event: a QR rendered as a PNG data URL, a pairing code as it is.
+ * Counts the freshly shown ones. The QR's payload is a credential: logged at DEBUG only.
+ */
+final class Announcements {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+
+    private final QrCodeRenderer qrRenderer;
+    private final SessionMetrics metrics;
+
+    Announcements(QrCodeRenderer qrRenderer, SessionMetrics metrics) {
+        this.qrRenderer = qrRenderer;
+        this.metrics = metrics;
+    }
+
+    WorkerEvent eventOf(Fact.Announce announce) {
+        EventHeader header = announce.header();
+        return switch (announce.shown()) {
+            case Shown.Qr qr -> {
+                log.debug("QR {} of {} encodes {}", qr.qrIndex(), header.sessionId(), qr.ref());
+                if (announce.fresh()) {
+                    metrics.qrGenerated();
+                }
+                yield new WorkerEvent.QrGenerated(header, qrRenderer.toPngDataUrl(qr.ref()), qr.expiresAt(),
+                        qr.qrIndex());
+            }
+            case Shown.Code code -> {
+                if (announce.fresh()) {
+                    metrics.pairingCodeGenerated();
+                }
+                yield new WorkerEvent.PairingCode(header, code.code(), code.expiresAt());
+            }
+        };
+    }
+}

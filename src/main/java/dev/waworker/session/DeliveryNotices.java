@@ -1,0 +1,13 @@
+package dev.waworker.session;
+
+/**
+ * Where whoever delivers the journal's events tells the session layer that the broker confirmed one. Each notice
+ * becomes an input on the number's lane ({@link SessionManager} implements it), so that a session learns, in its
+ * own order, that the backend has seen the QR it shows.
+ */
+@FunctionalInterface
+public interface DeliveryNotices {
+
+    /** The broker confirmed the event {@code eventId} of number {@code numberId}. Returns at once. */
+    void delivered(long numberId, String eventId);
+}

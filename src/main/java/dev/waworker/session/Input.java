@@ -1,0 +1,68 @@
+package dev.waworker.session;
+
+import dev.waworker.whatsapp.ClientEvent;
+import dev.waworker.whatsapp.PairingCode;
+import dev.waworker.whatsapp.StoredDevice;
+
+/**
+ * Everything that can happen to one number, as plain data. Each input arrives on the number's lane, where
+ * {@link SessionDecider#decide} turns it into a {@link Step}; the world's answers to the step's effects (a client
+ * opened, a pairing code obtained) come back as inputs of their own, never as calls into the running step.
+ */
+sealed interface Input {
+
+    /** A command of the backend. */
+    record Command(SessionCommand command) implements Input {
+    }
+
+    /** What the number's live client reported. */
+    record FromClient(ClientEvent event) implements Input {
+    }
+
+    /** The client asked for by {@link Effect.Open} is open; {@code paired} when it holds a linked device. */
+    record ClientOpened(boolean paired) implements Input {
+    }
+
+    /** WhatsApp answered {@link Effect.RequestPairingCode} with a code. */
+    record PairingCodeObtained(PairingCode code) implements Input {
+    }
+
+    /** WhatsApp refused {@link Effect.RequestPairingCode}. */
+    record PairingCodeRefused(String reason) implements Input {
+    }
+
+    /** The shown QR (or code) of {@code token} is on its way to the backend as the event {@code eventId}. */
+    record Announced(long token, String eventId) implements Input {
+    }
+
+    /** The broker confirmed the event {@code eventId} of this number: the backend has it. */
+    record Delivered(String eventId) implements Input {
+    }
+
+    /** The expiry timer of the shown QR (or code) of {@code token} fired. */
+    record ShownExpired(long token) implements Input {
+    }
+
+    /** The connection back-off of {@code token} is over. */
+    record ReconnectDue(long token) implements Input {
+    }
+
+    /** A record left by the last run, for a number whose device is not in the store: take it up again. */
+    record Restart(ValidationRecord record) implements Input {
+    }
+
+    /** A linked device from the store (after a restart, or taken over from a worker that died). */
+    record Reconnect(StoredDevice device) implements Input {
+    }
+
+    /** Let go of the number's client, keeping its credentials and its record: the worker stops, or lost it. */
+    record Release() implements Input {
+    }
+
+    /**
+     * A step of this number threw: end its validation, telling the backend {@code message} (under {@code origin},
+     * the header of what the step was about, when the number has no session any more).
+     */
+    record StepFailed(String message, EventHeader origin) implements Input {
+    }
+}

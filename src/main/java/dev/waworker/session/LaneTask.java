@@ -1,0 +1,69 @@
+package dev.waworker.session;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One task on a number's lane: the inputs still to decide (the one queued, then the world's answers to its
+ * effects, in order) and the events the task owes the backend, written with the number's record when it ends.
+ */
+final class LaneTask {
+
+    private final StepOrigin origin;
+    private final Deque<Input> inputs = new ArrayDeque<>();
+    private final List<StepRecord.Owed> owed = new ArrayList<>();
+
+    LaneTask(StepOrigin origin, Input first) {
+        this.origin = origin;
+        inputs.add(first);
+    }
+
+    StepOrigin origin() {
+        return origin;
+    }
+
+    long numberId() {
+        return origin.numberId();
+    }
+
+    boolean hasInput() {
+        return !inputs.isEmpty();
+    }
+
+    Input nextInput() {
+        return inputs.poll();
+    }
+
+    /** The world's answer to an effect: decided next, within this task. */
+    void then(Input answer) {
+        inputs.add(answer);
+    }
+
+    /** A step threw: {@code failure} is decided next, instead of what the step's effects had answered. */
+    void failedWith(Input failure) {
+        inputs.clear();
+        inputs.add(failure);
+    }
+
+    /**
+     * Owes the backend {@code event}; returns the id it is written and delivered under. The session names its
+     * events itself, so that it knows which confirm is the one of the QR it shows.
+     */
+    String owe(WorkerEvent event) {
+        String eventId = UUID.randomUUID().toString();
+        owed.add(new StepRecord.Owed(eventId, event));
+        return eventId;
+    }
+
+    /** What the task leaves behind, with {@code change} to the number's record. */
+    StepRecord record(StepRecord.Change change) {
+        return new StepRecord(origin.numberId(), change, owed);
+    }
+
+    boolean owesNothing() {
+        return owed.isEmpty();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.waworker.store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.waworker.session.EventSink;
+import dev.waworker.session.StepRecord;
+import dev.waworker.session.ValidationJournal;
+import dev.waworker.session.ValidationRecord;
+import dev.waworker.session.WorkerEvent;
+
+/**
+ * The session layer's journal in the worker's database: a lane step's record (the {@code validation} table, one
+ * row per live session) and its events (the transactional {@code outbox}) are written in one transaction. The
+ * {@link OutboxReader} hands the events on. Rows carry the worker's id, so that several workers may share one
+ * PostgreSQL database.
+ */
+public final class OutboxJournal implements ValidationJournal, EventSink {
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final String workerId;
+    private final EventEncoder encoder;
+    private final Clock clock;
+    private final OutboxSignal written;
+    /**
+     * Orders the outbox; read at the first write (not at construction: the database may not be migrated yet), it
+     * starts after what an earlier run left, so that owed events keep their order.
+     */
+    private AtomicLong sequence;
+
+    public OutboxJournal(JdbcClient jdbc, TransactionTemplate transactions, String workerId, EventEncoder encoder,
+            Clock clock, OutboxSignal written) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.workerId = workerId;
+        this.encoder = encoder;
+        this.clock = clock;
+        this.written = written;
+    }
+
+    @Override
+    public void write(StepRecord step) {
+        Instant now = clock.instant();
+        AtomicLong seq = sequence();
+        List<OwedEvent> rows = new ArrayList<>();
+        for (StepRecord.Owed owed : step.events()) {
+            WorkerEvent event = owed.event();
+            rows.add(new OwedEvent(owed.eventId(), step.numberId(), seq.incrementAndGet(), event.action(),
+                    event.header().timestamp(), event.header().correlationId(), encoder.encode(event, owed.eventId()),
+                    now));
+        }
+        transactions.executeWithoutResult(status -> {
+            switch (step.change()) {
+                case StepRecord.Change.Save save -> save(save.validation(), now);
+                case StepRecord.Change.Delete ignored -> delete(step.numberId());
+                case StepRecord.Change.Keep ignored -> { }
+            }
+            rows.forEach(this::insert);
+        });
+        if (!rows.isEmpty()) {
+            written.raise();
+        }
+    }
+
+    /**
+     * An event with no state change behind it (an answer to a command refused or forwarded): owed all the same.
+     * Completes once it is written; the relay delivers it from there.
+     */
+    @Override
+    public CompletionStage<Void> publish(WorkerEvent event) {
+        try {
+            write(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
+                    List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event))));
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException failure) {
+            return CompletableFuture.failedFuture(failure);
+        }
+    }
+
+    private synchronized AtomicLong sequence() {
+        if (sequence == null) {
+            sequence = new AtomicLong(jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE worker_id = ?")
+                    .param(workerId).query(Long.class).single());
+        }
+        return sequence;
+    }
+
+    private void save(ValidationRecord validation, Instant now) {
+        // Portable upsert: SQLite (3.24+) and PostgreSQL both know ON CONFLICT ... DO UPDATE.
+        jdbc.sql("""
+                        INSERT INTO validation (worker_id, number_id, phone_number, pairing_method, correlation_id,
+                                                state, attempt, qr_index, started_at, updated_at)
+                        VALUES (:worker, :number, :phone, :method, :correlation, :state, :attempt, :qrIndex,
+                                :startedAt, :now)
+                        ON CONFLICT (worker_id, number_id) DO UPDATE SET
+                            phone_number = excluded.phone_number, pairing_method = excluded.pairing_method,
+                            correlation_id = excluded.correlation_id, state = excluded.state,
+                            attempt = excluded.attempt, qr_index = excluded.qr_index,
+                            started_at = excluded.started_at, updated_at = excluded.updated_at""")
+                .param("worker", workerId)
+                .param("number", validation.numberId())
+                .param("phone", validation.phoneNumber())
+                .param("method", validation.pairingMethod().name())
+                .param("correlation", validation.correlationId().orElse(null))
+                .param("state", validation.state().name())
+                .param("attempt", validation.attempt())
+                .param("qrIndex", validation.qrIndex())
+                .param("startedAt", validation.startedAt().map(Instant::toEpochMilli).orElse(null))
+                .param("now", now.toEpochMilli())
+                .update();
+    }
+
+    private void delete(long numberId) {
+        jdbc.sql("DELETE FROM validation WHERE worker_id = ? AND number_id = ?").params(workerId, numberId).update();
+    }
+
+    private void insert(OwedEvent row) {
+        jdbc.sql("""
+                        INSERT INTO outbox (event_id, worker_id, seq, number_id, action, occurred_at, correlation_id,
+                                            body, stored_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(row.eventId(), workerId, row.seq(), row.numberId(), row.action(),
+                        row.occurredAt().toEpochMilli(), row.correlationId().orElse(null), row.body(),
+                        row.storedAt().toEpochMilli())
+                .update();
+    }
+}

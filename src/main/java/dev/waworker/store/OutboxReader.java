@@ -1,0 +1,28 @@
+package dev.waworker.store;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/** What the relay needs of the outbox: the events owed, in order, and a way to strike off those delivered. */
+public interface OutboxReader {
+
+    /** The oldest events owed, at most {@code limit}, in the order they were written. */
+    List<OwedEvent> owed(int limit);
+
+    /** The broker confirmed these events: they are owed no more. */
+    void delivered(Collection<String> eventIds);
+
+    /** How many events are owed. */
+    long owedCount();
+
+    /**
+     * Waits until events were written (or {@link #wake()} was called), at most {@code timeout}.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    void awaitWritten(Duration timeout) throws InterruptedException;
+
+    /** Ends a wait in {@link #awaitWritten} at once. */
+    void wake();
+}
