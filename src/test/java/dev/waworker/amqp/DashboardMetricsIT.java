@@ -13,14 +13,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * short run through the pairing funnel (connected, wrong account, QRs left to expire), each name the dashboard's
  * PromQL selects is a series of the scrape. A renamed meter, or a panel with a typo, fails here, not on a screen.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "whatsapp.simulator.first-qr-ttl=2s",
         "whatsapp.simulator.next-qr-ttl=2s",
         "whatsapp.qr.max-retries=1"})
@@ -40,35 +37,29 @@ class DashboardMetricsIT {
     private static final Path DASHBOARD = Path.of("docker/grafana/dashboards/whatsapp-worker.json");
     /** A metric name right before its label selector: every query of the dashboard selects by application. */
     private static final Pattern SELECTED_METRIC = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
-    private static final TestWorker WORKER = TestWorker.unique("dashboard");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Autowired
+    private TestWorker worker;
+
+    @Autowired
+    private BackendProbe backend;
 
     @LocalServerPort
     private int port;
 
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
     @Test
     void everyMetricTheDashboardQueriesIsScraped() throws Exception {
-        BACKEND.sendCommand("create", 601, "+221770000601");
-        BACKEND.awaitEvent(601, "qr_generated");
+        backend.sendCommand("create", 601, "+221770000601");
+        backend.awaitEvent(601, "qr_generated");
         post("/simulator/sessions/601/scan", "");
-        BACKEND.awaitEvent(601, "connected");
-        BACKEND.sendCommand("create", 602, "+221770000602");
-        BACKEND.awaitEvent(602, "qr_generated");
+        backend.awaitEvent(601, "connected");
+        backend.sendCommand("create", 602, "+221770000602");
+        backend.awaitEvent(602, "qr_generated");
         post("/simulator/sessions/602/scan", "{\"phoneNumber\":\"+33612345678\"}");
-        BACKEND.awaitEvent(602, "error");
-        BACKEND.sendCommand("create", 603, "+221770000603");
-        BACKEND.awaitEvent(603, "error");
+        backend.awaitEvent(602, "error");
+        backend.sendCommand("create", 603, "+221770000603");
+        backend.awaitEvent(603, "error");
 
         // jvm_gc_pause_* appear with the first collection the context sees; a running worker has had many.
         System.gc();

@@ -8,29 +8,29 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A worker with its actuator on a port of its own: ready while it consumes, not ready (HTTP 503, the image's
  * HEALTHCHECK failing) once its consumers stop, alive throughout, and never showing health details to anonymous
  * callers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 @DirtiesContext
 class HealthProbesIT {
 
-    private static final TestWorker WORKER = TestWorker.unique("health");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Autowired
+    private TestWorker worker;
+
+    @Autowired
+    private BackendProbe backend;
 
     @LocalServerPort
     private int serverPort;
@@ -41,16 +41,6 @@ class HealthProbesIT {
     @Autowired
     private CommandIntake intake;
 
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
     @Test
     void readyWhileConsumingNotReadyOnceTheConsumersStopAndAliveThroughout() throws Exception {
         assertThat(managementPort).isNotEqualTo(serverPort);
@@ -59,7 +49,7 @@ class HealthProbesIT {
         HttpResponse<String> health = get(managementPort, "/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"")
-                .doesNotContain("components", "details", "diskSpace", "version", WORKER.dataDir().toString());
+                .doesNotContain("components", "details", "diskSpace", "version", worker.dataDir().toString());
         assertThat(get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(DockerHealthcheck.run(serverPort, managementPort)).as("HEALTHCHECK of a ready worker").isZero();
