@@ -11,26 +11,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.waworker.testing.LogCapture;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Bad commands through the whole worker and the real broker: each is acknowledged once, copied to the dead-letter
  * queue with the reason, answered when its number can be read, and the worker goes on serving other numbers.
  */
 @WorkerIntegrationTest
-class BadInputIT {
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
-
-    @Autowired
-    private MeterRegistry meters;
+class BadInputIT extends WorkerTestBase {
 
     @BeforeEach
     void emptyTheDeadLetterQueue() {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
@@ -17,7 +16,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.testing.OwnRabbitNode;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The broker really stopped ({@code rabbitmqctl stop_app} on a node this test starts for itself) in the middle of a
@@ -29,19 +27,10 @@ import io.micrometer.core.instrument.MeterRegistry;
         "whatsapp.simulator.next-qr-ttl=2s",
         "whatsapp.qr.max-retries=3"})
 @DirtiesContext
-class BrokerOutageIT {
+class BrokerOutageIT extends WorkerTestBase {
 
     private static final OwnRabbitNode NODE = new OwnRabbitNode().start();
     private static final Duration CYCLE = Duration.ofSeconds(60);
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
-
-    @Autowired
-    private MeterRegistry meters;
 
     @DynamicPropertySource
     static void worker(DynamicPropertyRegistry properties) {

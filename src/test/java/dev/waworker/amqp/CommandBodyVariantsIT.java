@@ -7,25 +7,13 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.beans.factory.annotation.Autowired;
-
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Every way the contract's backends publish a command reaches the session layer as the same command: each one
  * here starts a validation whose first QR comes back.
  */
 @WorkerIntegrationTest
-class CommandBodyVariantsIT {
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
-
-    @Autowired
-    private MeterRegistry meters;
+class CommandBodyVariantsIT extends WorkerTestBase {
 
     @Test
     void aJsonObjectAsApplicationJson() {

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -18,7 +17,6 @@ import org.springframework.test.annotation.DirtiesContext;
 
 import dev.waworker.session.SessionCommandHandler;
 import dev.waworker.testing.LogCapture;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Commands the worker cannot carry out, and dead letters it cannot write: whatever fails, each message is settled
@@ -27,13 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 @WorkerIntegrationTest
 @DirtiesContext
-class DeadLetteringIT {
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
+class DeadLetteringIT extends WorkerTestBase {
 
     /** Fails number 13's commands in its stage, throws on number 14's, carries out nothing else. */
     @TestConfiguration
@@ -48,9 +40,6 @@ class DeadLetteringIT {
             };
         }
     }
-
-    @Autowired
-    private MeterRegistry meters;
 
     @BeforeEach
     void emptyTheDeadLetterQueue() {

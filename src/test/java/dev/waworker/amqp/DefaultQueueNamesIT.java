@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
@@ -20,15 +19,9 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @WorkerIntegrationTest(contractQueueNames = true)
 @DirtiesContext
-class DefaultQueueNamesIT {
+class DefaultQueueNamesIT extends WorkerTestBase {
 
     private static final long NUMBER_ID = 940_100_000_001L;
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
 
     /** Runs before the worker starts: the backend was there first. */
     @BeforeWorkerStarts

@@ -16,22 +16,15 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Commands addressed by {@code data.workerId}: to another worker (forwarded unchanged to its queue), to a worker
  * that does not exist ({@code UNKNOWN_WORKER}), or to this one (its id, a number, given as text or as an integer).
  */
 @WorkerIntegrationTest
-class ForwardingIT {
+class ForwardingIT extends WorkerTestBase {
 
     private static final String OTHER_WORKER = "worker-b";
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
 
     @BeforeEach
     void startTheOtherWorkersQueue() {

@@ -3,9 +3,6 @@ package dev.waworker.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +12,8 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
+import dev.waworker.testing.WorkerHttp;
+
 /**
  * A worker with its actuator on a port of its own: ready while it consumes, not ready (HTTP 503, the image's
  * HEALTHCHECK failing) once its consumers stop, alive throughout, and never showing health details to anonymous
@@ -22,15 +21,7 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 @DirtiesContext
-class HealthProbesIT {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
+class HealthProbesIT extends WorkerTestBase {
 
     @LocalServerPort
     private int serverPort;
@@ -44,30 +35,25 @@ class HealthProbesIT {
     @Test
     void readyWhileConsumingNotReadyOnceTheConsumersStopAndAliveThroughout() throws Exception {
         assertThat(managementPort).isNotEqualTo(serverPort);
-        assertThat(get(serverPort, "/actuator/health").statusCode()).as("not on the HTTP port").isEqualTo(404);
+        assertThat(WorkerHttp.get(serverPort, "/actuator/health").statusCode()).as("not on the HTTP port").isEqualTo(404);
 
-        HttpResponse<String> health = get(managementPort, "/actuator/health");
+        HttpResponse<String> health = WorkerHttp.get(managementPort, "/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"")
                 .doesNotContain("components", "details", "diskSpace", "version", worker.dataDir().toString());
-        assertThat(get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(DockerHealthcheck.run(serverPort, managementPort)).as("HEALTHCHECK of a ready worker").isZero();
 
         intake.stop();
 
-        assertThat(get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
-        assertThat(get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(DockerHealthcheck.run(serverPort, managementPort)).as("HEALTHCHECK of a stopped worker")
                 .isNotZero();
 
         intake.start();
         await().atMost(BackendProbe.WAIT)
-                .until(() -> get(managementPort, "/actuator/health/readiness").statusCode() == 200);
-    }
-
-    static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .until(() -> WorkerHttp.get(managementPort, "/actuator/health/readiness").statusCode() == 200);
     }
 }

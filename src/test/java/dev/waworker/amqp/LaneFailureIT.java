@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -18,7 +17,6 @@ import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClient;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 import dev.waworker.whatsapp.simulated.SimulatedClientFactory;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Fault injection over the real broker: the WhatsApp side throws inside the lane step of one number's
@@ -27,15 +25,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 @WorkerIntegrationTest
 @DirtiesContext
-class LaneFailureIT {
+class LaneFailureIT extends WorkerTestBase {
 
     private static final long FAILING_NUMBER = 66;
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
 
     /** The simulator, except that opening a client for number 66 throws. */
     @TestConfiguration
@@ -64,9 +56,6 @@ class LaneFailureIT {
             };
         }
     }
-
-    @Autowired
-    private MeterRegistry meters;
 
     @Test
     void aThrowingLaneStepIsAnsweredWithInternalErrorAndTheWorkerServesTheRest() {

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +27,7 @@ import dev.waworker.testing.LogCapture;
 import dev.waworker.testing.RefusingPort;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 import dev.waworker.whatsapp.whatsmeow.WhatsmeowClientFactory;
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * The acceptance "the worker with default settings and no network": the whole application with the packaged default
@@ -42,16 +40,9 @@ import dev.waworker.whatsapp.whatsmeow.WhatsmeowClientFactory;
         properties = "whatsapp.whatsmeow.connect-backoff=100ms", simulatedWhatsApp = false)
 // Closing the context closes the native store: the library holds one per process, and other tests open theirs.
 @DirtiesContext
-class OfflineWorkerIT {
+class OfflineWorkerIT extends WorkerTestBase {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
 
     @LocalServerPort
     private int port;
@@ -93,9 +84,7 @@ class OfflineWorkerIT {
         assertContractProperties(failed, commandId);
         assertThat(sessions.view(901).join()).as("the failed session").isEmpty();
 
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = WorkerHttp.get(port, "/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).path("status").asString()).isEqualTo("UP");
 

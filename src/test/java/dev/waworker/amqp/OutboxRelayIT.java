@@ -7,10 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Queue;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
-
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The outbox keeps what the broker does not take: with the events queue gone, every publish comes back unrouted
@@ -23,16 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
         "whatsapp.qr.max-retries=3"})
 // A worker of its own, closed after: the test takes the events queue away from every number on it.
 @DirtiesContext
-class OutboxRelayIT {
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
-
-    @Autowired
-    private MeterRegistry meters;
+class OutboxRelayIT extends WorkerTestBase {
 
     @Test
     void eventsTheBrokerRefusedAreDeliveredInOrderOnceItTakesThemAgain() {

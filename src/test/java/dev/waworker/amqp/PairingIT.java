@@ -2,17 +2,14 @@ package dev.waworker.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
+
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * Pairing end to end: the backend asks for a validation, a phone scans the QR (or types the pairing code) through
@@ -23,15 +20,7 @@ import org.springframework.test.annotation.DirtiesContext;
         "whatsapp.simulator.first-qr-ttl=10s",
         "whatsapp.simulator.next-qr-ttl=10s"})
 @DirtiesContext
-class PairingIT {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
+class PairingIT extends WorkerTestBase {
 
     @LocalServerPort
     private int port;
@@ -105,20 +94,11 @@ class PairingIT {
         backend.awaitEvent(numberId, "connected");
     }
 
-    private HttpResponse<String> scan(long numberId) throws IOException, InterruptedException {
-        return HTTP.send(simulator(numberId, "scan").POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> scan(long numberId) throws Exception {
+        return WorkerHttp.post(port, "/simulator/sessions/" + numberId + "/scan");
     }
 
-    private HttpResponse<String> enterCode(long numberId, String code) throws IOException, InterruptedException {
-        return HTTP.send(simulator(numberId, "code").header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"" + code + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A request to the simulator's {@code /simulator/sessions/{numberId}/{endpoint}}. */
-    private HttpRequest.Builder simulator(long numberId, String endpoint) {
-        return HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/simulator/sessions/" + numberId + "/" + endpoint));
+    private HttpResponse<String> enterCode(long numberId, String code) throws Exception {
+        return WorkerHttp.postJson(port, "/simulator/sessions/" + numberId + "/code", "{\"code\": \"" + code + "\"}");
     }
 }

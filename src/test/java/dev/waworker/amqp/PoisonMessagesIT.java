@@ -14,10 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.waworker.testing.LogCapture;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Hostile input through the whole worker and the real broker (whose default {@code max_message_size} is 128 MiB):
@@ -26,21 +24,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * a log line or a header with its control characters.
  */
 @WorkerIntegrationTest
-class PoisonMessagesIT {
+class PoisonMessagesIT extends WorkerTestBase {
 
     private static final int HUNDRED_MB = 100 * 1000 * 1000;
     private static final int MALFORMED = 10_000;
     /** "Within seconds" on a shared two-core machine; the figure measured is printed. */
     private static final Duration SERVED_WITHIN = Duration.ofSeconds(60);
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
-
-    @Autowired
-    private MeterRegistry meters;
 
     @BeforeEach
     void emptyTheDeadLetterQueue() {

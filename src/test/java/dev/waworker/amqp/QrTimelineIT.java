@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 
 import dev.waworker.testing.QrPng;
@@ -25,13 +24,7 @@ import dev.waworker.testing.QrPng;
         "whatsapp.qr.max-retries=3"})
 // Closed after: OutboxRelayIT, with the same settings, needs a worker on which no other number is pairing.
 @DirtiesContext
-class QrTimelineIT {
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
+class QrTimelineIT extends WorkerTestBase {
 
     @Test
     void regeneratesAnExpiredQrThreeTimesThenGivesUp() {

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Queue;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
@@ -15,13 +14,7 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @WorkerIntegrationTest
 @DirtiesContext
-class QueueClashIT {
-
-    @Autowired
-    private TestWorker worker;
-
-    @Autowired
-    private BackendProbe backend;
+class QueueClashIT extends WorkerTestBase {
 
     @BeforeWorkerStarts
     static void backendDeclaredItsQueuesWithArguments(TestWorker worker) {

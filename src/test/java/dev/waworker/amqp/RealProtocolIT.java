@@ -38,16 +38,10 @@ import dev.waworker.testing.StandInServer;
         "whatsapp.whatsmeow.connect-backoff=200ms"}, simulatedWhatsApp = false)
 // Closing the context closes the native store: the library holds one per process, and other tests open theirs.
 @DirtiesContext
-class RealProtocolIT {
+class RealProtocolIT extends WorkerTestBase {
 
     private static final StandInServer WHATSAPP = StandInServer.start();
     private static final String QR_PREFIX = "https://wa.me/settings/linked_devices#";
-
-    @Autowired
-    private BackendProbe backend;
-
-    @Autowired
-    private TestWorker worker;
 
     @Autowired
     private ApplicationContext context;

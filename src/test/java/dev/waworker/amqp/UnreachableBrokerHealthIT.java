@@ -8,6 +8,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
 import dev.waworker.testing.LogCapture;
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * A worker whose broker cannot be reached, with the default ports (actuator on the HTTP port): it runs and is
@@ -16,7 +17,7 @@ import dev.waworker.testing.LogCapture;
  */
 @WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, brokerReachable = false)
 @DirtiesContext
-class UnreachableBrokerHealthIT {
+class UnreachableBrokerHealthIT extends WorkerTestBase {
 
     @LocalServerPort
     private int port;
@@ -24,9 +25,9 @@ class UnreachableBrokerHealthIT {
     @Test
     void aliveButNotReadyAndTheHealthcheckFailsWithOneLogLinePerProbe() throws Exception {
         try (LogCapture logs = LogCapture.of(CommandIntakeHealth.class)) {
-            assertThat(HealthProbesIT.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
-            assertThat(HealthProbesIT.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
-            var health = HealthProbesIT.get(port, "/actuator/health");
+            assertThat(WorkerHttp.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+            assertThat(WorkerHttp.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+            var health = WorkerHttp.get(port, "/actuator/health");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).contains("\"status\":\"DOWN\"").doesNotContain("reason", "components");
 
