@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -20,11 +19,6 @@ import dev.waworker.testing.LogCapture;
  */
 @WorkerIntegrationTest
 class BadInputIT extends WorkerTestBase {
-
-    @BeforeEach
-    void emptyTheDeadLetterQueue() {
-        backend.admin().purgeQueue(worker.deadLetterQueue());
-    }
 
     @Test
     void deadLettersAnUnknownActionOnceAnswersItAndKeepsServingOtherNumbers() {

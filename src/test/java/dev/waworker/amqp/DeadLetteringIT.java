@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
@@ -39,11 +38,6 @@ class DeadLetteringIT extends WorkerTestBase {
                 default -> new CompletableFuture<>();
             };
         }
-    }
-
-    @BeforeEach
-    void emptyTheDeadLetterQueue() {
-        backend.admin().purgeQueue(worker.deadLetterQueue());
     }
 
     @Test

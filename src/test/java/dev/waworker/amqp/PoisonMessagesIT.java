@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -30,11 +29,6 @@ class PoisonMessagesIT extends WorkerTestBase {
     private static final int MALFORMED = 10_000;
     /** "Within seconds" on a shared two-core machine; the figure measured is printed. */
     private static final Duration SERVED_WITHIN = Duration.ofSeconds(60);
-
-    @BeforeEach
-    void emptyTheDeadLetterQueue() {
-        backend.admin().purgeQueue(worker.deadLetterQueue());
-    }
 
     @Test
     void aHundredMegabyteCommandIsDeadLetteredTruncatedOnceAndTheQueueFlowsOn() {

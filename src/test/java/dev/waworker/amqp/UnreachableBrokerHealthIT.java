@@ -17,7 +17,7 @@ import dev.waworker.testing.WorkerHttp;
  */
 @WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, brokerReachable = false)
 @DirtiesContext
-class UnreachableBrokerHealthIT extends WorkerTestBase {
+class UnreachableBrokerHealthIT {
 
     @LocalServerPort
     private int port;

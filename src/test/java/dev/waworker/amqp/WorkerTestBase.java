@@ -1,5 +1,6 @@
 package dev.waworker.amqp;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * What a {@link WorkerIntegrationTest} works with, injected by Spring: the worker's names, the backend's end of
  * the broker, and the worker's meters (on a shared worker, count a meter as a difference from before the step).
+ * Each test starts with the worker's dead-letter queue empty.
  */
 abstract class WorkerTestBase {
 
@@ -18,4 +20,10 @@ abstract class WorkerTestBase {
 
     @Autowired
     protected MeterRegistry meters;
+
+    /** On a shared worker, another class's dead letters may still wait in the queue. */
+    @BeforeEach
+    void startWithAnEmptyDeadLetterQueue() {
+        backend.admin().purgeQueue(worker.deadLetterQueue());
+    }
 }
