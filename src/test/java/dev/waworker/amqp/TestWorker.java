@@ -11,8 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The identity and queue names of the worker one integration-test class starts: unique per class, so that
- * classes never read each other's commands or events on the shared broker, and a device store of its own.
+ * The identity and queue names of a worker an integration test starts: unique per worker, so that workers never
+ * read each other's commands or events on the shared broker, and a device store of its own. Test classes that
+ * share a worker (see {@link WorkerIntegrationTest}) share these too.
  *
  * @param sharedQueuesAreOurs whether the command, events and dead-letter queues are this test's alone
  */
