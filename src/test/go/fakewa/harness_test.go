@@ -211,12 +211,18 @@ func waitEvent[T any](tc *testClient) T {
 	}
 }
 
-// pairedClient connects a new client, scans its first QR code as phone and waits until it is logged in.
-func (h *harness) pairedClient(phone string) (*testClient, pairOutcome) {
+// qrClient connects a new client and waits for its first QR codes.
+func (h *harness) qrClient() (*testClient, *events.QR) {
 	h.t.Helper()
 	tc := h.newClient()
 	tc.connect()
-	qr := waitEvent[*events.QR](tc)
+	return tc, waitEvent[*events.QR](tc)
+}
+
+// pairedClient connects a new client, scans its first QR code as phone and waits until it is logged in.
+func (h *harness) pairedClient(phone string) (*testClient, pairOutcome) {
+	h.t.Helper()
+	tc, qr := h.qrClient()
 	outcome := h.scan(qr.Codes[0], phone, http.StatusOK)
 	if outcome.Result != "paired" {
 		h.t.Fatalf("scan: %+v", outcome)
@@ -224,6 +230,22 @@ func (h *harness) pairedClient(phone string) (*testClient, pairOutcome) {
 	waitEvent[*events.PairSuccess](tc)
 	waitEvent[*events.Connected](tc)
 	return tc, outcome
+}
+
+// linkedClient is pairedClient, then waits until the server lists the device as connected too.
+func (h *harness) linkedClient(phone string) (*testClient, pairOutcome) {
+	h.t.Helper()
+	tc, outcome := h.pairedClient(phone)
+	h.waitDevice(outcome.JID, true)
+	return tc, outcome
+}
+
+// controlPhone posts {"phoneNumber": phone} to a control endpoint and fails the test unless it answers want.
+func (h *harness) controlPhone(path, phone string, want int) {
+	h.t.Helper()
+	if status := h.control("POST", path, map[string]string{"phoneNumber": phone}, nil); status != want {
+		h.t.Fatalf("%s for %s: status %d, want %d", path, phone, status, want)
+	}
 }
 
 func (h *harness) scan(qr, phone string, wantStatus int) pairOutcome {

@@ -15,8 +15,7 @@ func TestLogoutRemovesDevice(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	phone := fmtPhone(10)
-	tc, outcome := h.pairedClient(phone)
-	h.waitDevice(outcome.JID, true)
+	tc, _ := h.linkedClient(phone)
 	var out map[string]int
 	if status := h.control("POST", "/control/logout", map[string]string{"phoneNumber": phone}, &out); status != http.StatusOK || out["loggedOut"] != 1 {
 		t.Fatalf("logout: status %d, %v", status, out)
@@ -27,20 +26,15 @@ func TestLogoutRemovesDevice(t *testing.T) {
 	if devices := h.devices(); len(devices) != 0 {
 		t.Fatalf("devices after logout: %+v", devices)
 	}
-	if status := h.control("POST", "/control/logout", map[string]string{"phoneNumber": phone}, nil); status != http.StatusNotFound {
-		t.Fatalf("second logout: status %d", status)
-	}
+	h.controlPhone("/control/logout", phone, http.StatusNotFound)
 }
 
 func TestDropReconnects(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	phone := fmtPhone(11)
-	tc, outcome := h.pairedClient(phone)
-	h.waitDevice(outcome.JID, true)
-	if status := h.control("POST", "/control/drop", map[string]string{"phoneNumber": phone}, nil); status != http.StatusOK {
-		t.Fatalf("drop: status %d", status)
-	}
+	tc, outcome := h.linkedClient(phone)
+	h.controlPhone("/control/drop", phone, http.StatusOK)
 	waitEvent[*events.Disconnected](tc)
 	waitEvent[*events.Connected](tc)
 	h.waitDevice(outcome.JID, true)
@@ -48,9 +42,7 @@ func TestDropReconnects(t *testing.T) {
 	if n := h.preKeys(outcome.JID); n != 812 {
 		t.Fatalf("server counts %d pre-keys after reconnect, want 812", n)
 	}
-	if status := h.control("POST", "/control/drop", map[string]string{"phoneNumber": fmtPhone(99)}, nil); status != http.StatusNotFound {
-		t.Fatalf("drop of an unknown number: status %d", status)
-	}
+	h.controlPhone("/control/drop", fmtPhone(99), http.StatusNotFound)
 }
 
 func TestBannedAccountGetsTemporaryBan(t *testing.T) {
@@ -72,8 +64,7 @@ func TestForgottenDeviceIsLoggedOutOnConnect(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	phone := fmtPhone(13)
-	tc, outcome := h.pairedClient(phone)
-	h.waitDevice(outcome.JID, true)
+	tc, _ := h.linkedClient(phone)
 	// The server loses the device without telling the client (as if unlinked while offline); its next login fails.
 	digits, _ := normalizePhone(phone)
 	_, live := h.srv.state.forget(digits)
@@ -106,9 +97,7 @@ func TestMinimumClientVersion(t *testing.T) {
 
 	// A known device below the minimum is refused at login too.
 	setMinimum(current + 1)
-	if status := h.control("POST", "/control/drop", map[string]string{"phoneNumber": fmtPhone(14)}, nil); status != http.StatusOK {
-		t.Fatalf("drop: status %d", status)
-	}
+	h.controlPhone("/control/drop", fmtPhone(14), http.StatusOK)
 	waitEvent[*events.ClientOutdated](tc)
 	h.waitDevice(outcome.JID, false)
 

@@ -13,9 +13,7 @@ import (
 // first QR event.
 func (h *harness) requestCode(phone string) (*testClient, string) {
 	h.t.Helper()
-	tc := h.newClient()
-	tc.connect()
-	waitEvent[*events.QR](tc)
+	tc, _ := h.qrClient()
 	ctx, cancel := context.WithTimeout(context.Background(), eventTimeout)
 	defer cancel()
 	code, err := tc.cli.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, "Chrome (Linux)")

@@ -13,9 +13,7 @@ import (
 func TestQRPairingThenLogin(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(cfg *Config) { cfg.Refs = 3 })
-	tc := h.newClient()
-	tc.connect()
-	qr := waitEvent[*events.QR](tc)
+	tc, qr := h.qrClient()
 	if len(qr.Codes) != 3 {
 		t.Fatalf("got %d QR codes, want 3", len(qr.Codes))
 	}
@@ -74,9 +72,7 @@ func TestPasskeyAccountGetsPasskeyRequest(t *testing.T) {
 	if status := h.control("POST", "/control/accounts", map[string]any{"phoneNumber": phone, "passkey": true}, nil); status != http.StatusOK {
 		t.Fatalf("accounts: status %d", status)
 	}
-	tc := h.newClient()
-	tc.connect()
-	qr := waitEvent[*events.QR](tc)
+	tc, qr := h.qrClient()
 	if outcome := h.scan(qr.Codes[0], phone, http.StatusOK); outcome.Result != "passkey_requested" {
 		t.Fatalf("scan outcome %+v", outcome)
 	}
@@ -92,9 +88,7 @@ func TestPasskeyAccountGetsPasskeyRequest(t *testing.T) {
 func TestUnknownExpiredAndMalformedScans(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(cfg *Config) { cfg.Refs = 2 })
-	tc := h.newClient()
-	tc.connect()
-	qr := waitEvent[*events.QR](tc)
+	_, qr := h.qrClient()
 	phone := fmtPhone(4)
 	unknown := strings.Replace(qr.Codes[0], "#2@", "#2@x", 1)
 	h.scan(unknown, phone, http.StatusNotFound)
@@ -119,9 +113,7 @@ func TestUnknownExpiredAndMalformedScans(t *testing.T) {
 func TestLegacyQRFormPairs(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	tc := h.newClient()
-	tc.connect()
-	qr := waitEvent[*events.QR](tc)
+	tc, qr := h.qrClient()
 	fields := strings.Split(strings.TrimPrefix(qr.Codes[0], qrPrefix), ",")
 	if outcome := h.scan(strings.Join(fields[:4], ","), fmtPhone(5), http.StatusOK); outcome.Result != "paired" {
 		t.Fatalf("scan outcome %+v", outcome)
@@ -132,9 +124,7 @@ func TestLegacyQRFormPairs(t *testing.T) {
 func TestNotifyReachesPairingConnections(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	tc := h.newClient()
-	tc.connect()
-	waitEvent[*events.QR](tc)
+	h.qrClient() // a connection still pairing: the one the notice reaches
 	paired, _ := h.pairedClient(fmtPhone(6))
 	_ = paired
 	var out map[string]int

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.springframework.amqp.core.Message;
@@ -50,6 +51,8 @@ final class BackendProbe implements AutoCloseable {
     private final RabbitTemplate rabbit;
     private final RabbitAdmin admin;
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    /** The worker integration test class that used each number first: see {@link #claim}. */
+    private final Map<Long, Class<?>> numberUsers = new ConcurrentHashMap<>();
 
     BackendProbe(TestWorker worker) {
         this(worker, RabbitBroker.port());
@@ -70,6 +73,7 @@ final class BackendProbe implements AutoCloseable {
      * the contract is checked against docs/asyncapi.yaml first; another action is a test's deliberate bad input.
      */
     String sendCommand(String action, long numberId, String phoneNumber) {
+        claim(numberId);
         String command = "{\"action\":\"" + action + "\",\"data\":{\"numberId\":" + numberId
                 + ",\"phoneNumber\":\"" + phoneNumber + "\"},\"timestamp\":" + System.currentTimeMillis() + "}";
         if (AsyncApiContract.get().commandActions().contains(action)) {
@@ -121,6 +125,7 @@ final class BackendProbe implements AutoCloseable {
 
     /** The events received so far for {@code numberId}, in the order they arrived. */
     List<Event> eventsFor(long numberId) {
+        claim(numberId);
         collectEvents();
         return events.stream().filter(event -> event.numberId() == numberId).toList();
     }
@@ -146,7 +151,11 @@ final class BackendProbe implements AutoCloseable {
      * of the worker afterwards.
      */
     void stopWorkerAndCleanUp(ApplicationContext worker) {
-        worker.getBean(CommandIntake.class).stop();
+        CommandIntake intake = worker.getBean(CommandIntake.class);
+        // Stopped already when Spring paused the worker's context (kept for later test classes, unused meanwhile).
+        if (intake.isRunning()) {
+            intake.stop();
+        }
         this.worker.queuesToDelete().forEach(admin::deleteQueue);
         close();
     }
@@ -154,6 +163,25 @@ final class BackendProbe implements AutoCloseable {
     @Override
     public void close() {
         connection.destroy();
+    }
+
+    /**
+     * Fails when a {@link WorkerTestBase} class uses a number another one used on this worker: test classes sharing
+     * a worker would read, and change, each other's validations.
+     */
+    private void claim(long numberId) {
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                        .map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(WorkerTestBase.class::isAssignableFrom)
+                        .findFirst())
+                .ifPresent(test -> {
+                    Class<?> first = numberUsers.putIfAbsent(numberId, test);
+                    if (first != null && first != test) {
+                        throw new IllegalStateException(test.getSimpleName() + " uses number " + numberId
+                                + ", which " + first.getSimpleName() + " used on the same worker: give each class"
+                                + " numbers of its own");
+                    }
+                });
     }
 
     /** Takes the events waiting; each must be as docs/asyncapi.yaml describes it, or the test fails here. */

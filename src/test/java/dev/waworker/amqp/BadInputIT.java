@@ -7,64 +7,33 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.testing.LogCapture;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Bad commands through the whole worker and the real broker: each is acknowledged once, copied to the dead-letter
  * queue with the reason, answered when its number can be read, and the worker goes on serving other numbers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@DirtiesContext
-class BadInputIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("bad-input");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-
-    @Autowired
-    private MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
-    @BeforeEach
-    void emptyTheDeadLetterQueue() {
-        BACKEND.admin().purgeQueue(WORKER.deadLetterQueue());
-    }
+@WorkerIntegrationTest
+class BadInputIT extends WorkerTestBase {
 
     @Test
     void deadLettersAnUnknownActionOnceAnswersItAndKeepsServingOtherNumbers() {
         double invalidBefore = invalidCommands();
         String body = "{\"action\":\"foo\",\"data\":{\"numberId\":101,\"phoneNumber\":\"+221771234567\"}}";
-        String messageId = BACKEND.sendJson(WORKER.commandQueue(), body);
+        String messageId = backend.sendJson(worker.commandQueue(), body);
 
-        Message dead = BACKEND.awaitMessage(WORKER.deadLetterQueue());
+        Message dead = backend.awaitMessage(worker.deadLetterQueue());
         assertThat(dead.getBody()).asString(StandardCharsets.UTF_8).isEqualTo(body);
         assertThat(dead.getMessageProperties().getHeaders())
                 .containsEntry("x-error", "unknown action 'foo'")
-                .containsEntry("x-original-queue", WORKER.commandQueue());
+                .containsEntry("x-original-queue", worker.commandQueue());
         assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(messageId);
 
-        BackendProbe.Event error = BACKEND.awaitEvent(101, "error");
+        BackendProbe.Event error = backend.awaitEvent(101, "error");
         assertThat(error.json())
                 .containsEntry("code", "INVALID_COMMAND")
                 .containsEntry("sessionId", "session_101_+221771234567")
@@ -74,27 +43,27 @@ class BadInputIT {
         // Settled once: not requeued, not read again.
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
                 invalidCommands() == invalidBefore + 1
-                        && BACKEND.messageCount(WORKER.commandQueue()) == 0);
-        assertThat(BACKEND.messageCount(WORKER.deadLetterQueue())).isZero();
+                        && backend.messageCount(worker.commandQueue()) == 0);
+        assertThat(backend.messageCount(worker.deadLetterQueue())).isZero();
 
-        BACKEND.sendCommand("create", 102, "+221771234568");
-        assertThat(BACKEND.awaitEvent(102, "qr_generated").get("qrCode")).asString()
+        backend.sendCommand("create", 102, "+221771234568");
+        assertThat(backend.awaitEvent(102, "qr_generated").get("qrCode")).asString()
                 .startsWith("data:image/png;base64,");
     }
 
     @Test
     void answersABadPhoneNumberWithTheSessionIdAsGiven() {
         try (LogCapture logs = LogCapture.of(CommandListener.class)) {
-            BACKEND.sendJson(WORKER.commandQueue(),
+            backend.sendJson(worker.commandQueue(),
                     "{\"action\":\"create\",\"data\":{\"numberId\":103,\"phoneNumber\":\"12ab\"}}");
 
-            assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+            assertThat(backend.awaitMessage(worker.deadLetterQueue()).getMessageProperties().getHeaders())
                     .containsEntry("x-error",
                             "phoneNumber must be an optional + and 8 to 15 digits, was the string '12ab'");
             assertThat(logs.mdcAboveDebug()).as("the number's fields on its log line").containsExactly(Map.of(
-                    "workerId", WORKER.id(), "numberId", "103", "sessionId", "session_103_12ab"));
+                    "workerId", worker.id(), "numberId", "103", "sessionId", "session_103_12ab"));
         }
-        assertThat(BACKEND.awaitEvent(103, "error").json())
+        assertThat(backend.awaitEvent(103, "error").json())
                 .containsEntry("code", "INVALID_COMMAND")
                 .containsEntry("sessionId", "session_103_12ab");
     }
@@ -106,9 +75,9 @@ class BadInputIT {
         properties.setContentType("text/plain");
         properties.setHeader("tenant", "acme");
 
-        BACKEND.send(WORKER.commandQueue(), body, properties);
+        backend.send(worker.commandQueue(), body, properties);
 
-        Message dead = BACKEND.awaitMessage(WORKER.deadLetterQueue());
+        Message dead = backend.awaitMessage(worker.deadLetterQueue());
         assertThat(dead.getBody()).containsExactly(body);
         assertThat(dead.getMessageProperties().getContentType()).isEqualTo("text/plain");
         assertThat(dead.getMessageProperties().getHeaders())
@@ -118,9 +87,9 @@ class BadInputIT {
 
     @Test
     void deadLettersJsonThatIsNotAnObject() {
-        BACKEND.sendJson(WORKER.commandQueue(), "[{\"action\":\"create\"}]");
+        backend.sendJson(worker.commandQueue(), "[{\"action\":\"create\"}]");
 
-        assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+        assertThat(backend.awaitMessage(worker.deadLetterQueue()).getMessageProperties().getHeaders())
                 .containsEntry("x-error", "body must be a JSON object, was an array");
     }
 
@@ -129,9 +98,9 @@ class BadInputIT {
         MessageProperties properties = new MessageProperties();
         properties.setContentType("application/xml");
 
-        BACKEND.send(WORKER.commandQueue(), "<create/>".getBytes(StandardCharsets.UTF_8), properties);
+        backend.send(worker.commandQueue(), "<create/>".getBytes(StandardCharsets.UTF_8), properties);
 
-        assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+        assertThat(backend.awaitMessage(worker.deadLetterQueue()).getMessageProperties().getHeaders())
                 .containsEntry("x-error", "unsupported content type 'application/xml' (expected application/json, "
                         + "text/plain, application/octet-stream or none)");
     }

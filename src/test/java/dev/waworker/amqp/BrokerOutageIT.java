@@ -7,49 +7,43 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.testing.OwnRabbitNode;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The broker really stopped ({@code rabbitmqctl stop_app} on a node this test starts for itself) in the middle of a
  * QR cycle, for longer than two QR lifetimes: when it is back, every event is delivered, in order, none lost, and
  * the QRs nobody could see spent none of the budget.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+@WorkerIntegrationTest(properties = {
         "whatsapp.simulator.first-qr-ttl=2s",
         "whatsapp.simulator.next-qr-ttl=2s",
         "whatsapp.qr.max-retries=3"})
 @DirtiesContext
-class BrokerOutageIT {
+class BrokerOutageIT extends WorkerTestBase {
 
     private static final OwnRabbitNode NODE = new OwnRabbitNode().start();
-    private static final TestWorker WORKER = TestWorker.unique("outage");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER, NODE.port);
     private static final Duration CYCLE = Duration.ofSeconds(60);
-
-    @Autowired
-    private MeterRegistry meters;
 
     @DynamicPropertySource
     static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
         properties.add("spring.rabbitmq.port", () -> NODE.port);
     }
 
-    @AfterAll
-    static void stopWorkerAndNode(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-        NODE.close();
+    /** Stops the node with the worker, after it: the worker's clean-up deletes its queues on the node. */
+    @TestConfiguration
+    static class OwnNode {
+        @Bean
+        OwnRabbitNode ownRabbitNode() {
+            return NODE;
+        }
     }
 
     private double counter(String name, String... tags) {
@@ -59,8 +53,8 @@ class BrokerOutageIT {
 
     @Test
     void everyEventOfAnOutageLongerThanTwoQrLifetimesIsDeliveredInOrder() {
-        BACKEND.sendCommand("create", 961, "+221771234567");
-        BACKEND.awaitEvent(961, "qr_generated");
+        backend.sendCommand("create", 961, "+221771234567");
+        backend.awaitEvent(961, "qr_generated");
 
         NODE.stopApp();
         // At least two whole QR lifetimes with nothing delivered.
@@ -69,9 +63,9 @@ class BrokerOutageIT {
                 + counter("worker.events.failed", "action", "qr_regenerating")).isPositive();
         NODE.startApp();
 
-        await().atMost(CYCLE).until(() -> BACKEND.eventsFor(961).stream()
+        await().atMost(CYCLE).until(() -> backend.eventsFor(961).stream()
                 .anyMatch(event -> event.action().equals("error")));
-        List<BackendProbe.Event> events = BACKEND.eventsFor(961);
+        List<BackendProbe.Event> events = backend.eventsFor(961);
 
         List<Integer> qrIndexes = events.stream().filter(event -> event.action().equals("qr_generated"))
                 .map(event -> ((Number) event.get("qrIndex")).intValue()).toList();
@@ -95,7 +89,7 @@ class BrokerOutageIT {
         assertThat(meters.get("worker.outbox.owed").gauge().value()).isZero();
 
         // The command consumers came back with the broker: a new command is served.
-        BACKEND.sendCommand("create", 962, "+221771234562");
-        assertThat(BACKEND.awaitEvent(962, "qr_generated").json()).containsEntry("qrIndex", 1);
+        backend.sendCommand("create", 962, "+221771234562");
+        assertThat(backend.awaitEvent(962, "qr_generated").json()).containsEntry("qrIndex", 1);
     }
 }

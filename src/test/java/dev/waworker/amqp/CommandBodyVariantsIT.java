@@ -5,45 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Every way the contract's backends publish a command reaches the session layer as the same command: each one
  * here starts a validation whose first QR comes back.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@DirtiesContext
-class CommandBodyVariantsIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("variants");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-
-    @Autowired
-    private MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
+@WorkerIntegrationTest
+class CommandBodyVariantsIT extends WorkerTestBase {
 
     @Test
     void aJsonObjectAsApplicationJson() {
-        BACKEND.sendJson(WORKER.commandQueue(), create(201));
+        backend.sendJson(worker.commandQueue(), create(201));
 
         assertFirstQrFor(201);
     }
@@ -55,7 +29,7 @@ class CommandBodyVariantsIT {
         MessageProperties properties = json();
         properties.setHeader("__TypeId__", "java.lang.String");
 
-        BACKEND.send(WORKER.commandQueue(), bytes(asJsonString), properties);
+        backend.send(worker.commandQueue(), bytes(asJsonString), properties);
 
         assertFirstQrFor(202);
     }
@@ -66,7 +40,7 @@ class CommandBodyVariantsIT {
         properties.setContentType("text/plain");
         properties.setContentEncoding("UTF-8");
 
-        BACKEND.send(WORKER.commandQueue(), bytes(create(203)), properties);
+        backend.send(worker.commandQueue(), bytes(create(203)), properties);
 
         assertFirstQrFor(203);
     }
@@ -76,7 +50,7 @@ class CommandBodyVariantsIT {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(null);
 
-        BACKEND.send(WORKER.commandQueue(), bytes(create(204)), properties);
+        backend.send(worker.commandQueue(), bytes(create(204)), properties);
 
         assertFirstQrFor(204);
     }
@@ -87,14 +61,14 @@ class CommandBodyVariantsIT {
         MessageProperties properties = json();
         properties.setHeader("__TypeId__", "com.example.backend.dto.WorkerCommand");
 
-        BACKEND.send(WORKER.commandQueue(), bytes(create(205)), properties);
+        backend.send(worker.commandQueue(), bytes(create(205)), properties);
 
         assertFirstQrFor(205);
     }
 
     @Test
     void theValidateAliasOnTheWorkersOwnQueue() {
-        BACKEND.sendJson(WORKER.ownQueue(), create(206).replace("\"create\"", "\"validate\""));
+        backend.sendJson(worker.ownQueue(), create(206).replace("\"create\"", "\"validate\""));
 
         assertFirstQrFor(206);
     }
@@ -103,20 +77,20 @@ class CommandBodyVariantsIT {
     void aWorkerStatusIsAcknowledgedAndIgnored() {
         double ignoredBefore = meters.counter("worker.commands", "action", "worker_status", "outcome", "ignored").count();
 
-        BACKEND.sendJson(WORKER.commandQueue(), "{\"action\":\"worker_status\",\"data\":{\"workerId\":\"w2\",\"busy\":0}}");
+        backend.sendJson(worker.commandQueue(), "{\"action\":\"worker_status\",\"data\":{\"workerId\":\"w2\",\"busy\":0}}");
 
         await().atMost(BackendProbe.WAIT).until(() -> meters.counter("worker.commands", "action", "worker_status",
                 "outcome", "ignored").count() == ignoredBefore + 1);
-        assertThat(BACKEND.messageCount(WORKER.commandQueue())).isZero();
-        assertThat(BACKEND.messageCount(WORKER.deadLetterQueue())).isZero();
+        assertThat(backend.messageCount(worker.commandQueue())).isZero();
+        assertThat(backend.messageCount(worker.deadLetterQueue())).isZero();
     }
 
-    private static void assertFirstQrFor(long numberId) {
-        BackendProbe.Event qr = BACKEND.awaitEvent(numberId, "qr_generated");
+    private void assertFirstQrFor(long numberId) {
+        BackendProbe.Event qr = backend.awaitEvent(numberId, "qr_generated");
         assertThat(qr.json())
                 .containsEntry("sessionId", "session_" + numberId + "_+221771234567")
                 .containsEntry("qrIndex", 1);
-        assertThat(BACKEND.messageCount(WORKER.deadLetterQueue())).isZero();
+        assertThat(backend.messageCount(worker.deadLetterQueue())).isZero();
     }
 
     private static String create(long numberId) {

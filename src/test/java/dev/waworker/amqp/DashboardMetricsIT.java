@@ -3,9 +3,6 @@ package dev.waworker.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Set;
@@ -13,62 +10,47 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * Every metric docker/grafana's dashboard queries exists in the worker's {@code /actuator/prometheus}: after a
  * short run through the pairing funnel (connected, wrong account, QRs left to expire), each name the dashboard's
  * PromQL selects is a series of the scrape. A renamed meter, or a panel with a typo, fails here, not on a screen.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "whatsapp.simulator.first-qr-ttl=2s",
         "whatsapp.simulator.next-qr-ttl=2s",
         "whatsapp.qr.max-retries=1"})
 @DirtiesContext
-class DashboardMetricsIT {
+class DashboardMetricsIT extends WorkerTestBase {
 
     private static final Path DASHBOARD = Path.of("docker/grafana/dashboards/whatsapp-worker.json");
     /** A metric name right before its label selector: every query of the dashboard selects by application. */
     private static final Pattern SELECTED_METRIC = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
-    private static final TestWorker WORKER = TestWorker.unique("dashboard");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
     private int port;
 
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
     @Test
     void everyMetricTheDashboardQueriesIsScraped() throws Exception {
-        BACKEND.sendCommand("create", 601, "+221770000601");
-        BACKEND.awaitEvent(601, "qr_generated");
-        post("/simulator/sessions/601/scan", "");
-        BACKEND.awaitEvent(601, "connected");
-        BACKEND.sendCommand("create", 602, "+221770000602");
-        BACKEND.awaitEvent(602, "qr_generated");
-        post("/simulator/sessions/602/scan", "{\"phoneNumber\":\"+33612345678\"}");
-        BACKEND.awaitEvent(602, "error");
-        BACKEND.sendCommand("create", 603, "+221770000603");
-        BACKEND.awaitEvent(603, "error");
+        backend.sendCommand("create", 601, "+221770000601");
+        backend.awaitEvent(601, "qr_generated");
+        WorkerHttp.postJson(port, "/simulator/sessions/601/scan", "");
+        backend.awaitEvent(601, "connected");
+        backend.sendCommand("create", 602, "+221770000602");
+        backend.awaitEvent(602, "qr_generated");
+        WorkerHttp.postJson(port, "/simulator/sessions/602/scan", "{\"phoneNumber\":\"+33612345678\"}");
+        backend.awaitEvent(602, "error");
+        backend.sendCommand("create", 603, "+221770000603");
+        backend.awaitEvent(603, "error");
 
         // jvm_gc_pause_* appear with the first collection the context sees; a running worker has had many.
         System.gc();
@@ -77,7 +59,7 @@ class DashboardMetricsIT {
                 "worker_events_failed_total", "jvm_memory_used_bytes", "jvm_gc_pause_seconds_count");
 
         await().atMost(BackendProbe.WAIT).untilAsserted(() -> {
-            String scrape = get("/actuator/prometheus");
+            String scrape = scrape();
             assertThat(queried).allSatisfy(metric -> assertThat(scrape)
                     .as("series of %s in /actuator/prometheus", metric)
                     .containsPattern("(?m)^" + Pattern.quote(metric) + "[{ ]"));
@@ -101,19 +83,9 @@ class DashboardMetricsIT {
         }
     }
 
-    private String get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private String scrape() throws Exception {
+        HttpResponse<String> response = WorkerHttp.get(port, "/actuator/prometheus");
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
-    }
-
-    private void post(String path, String json) throws Exception {
-        HTTP.send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
     }
 }

@@ -6,36 +6,25 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.session.SessionCommandHandler;
 import dev.waworker.testing.LogCapture;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Commands the worker cannot carry out, and dead letters it cannot write: whatever fails, each message is settled
  * (at most one redelivery) and the command queue does not spin. The session layer is replaced by one that fails,
  * the only way to make carrying out a valid command fail on purpose.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@WorkerIntegrationTest
 @DirtiesContext
-class DeadLetteringIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("dead-letters");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
+class DeadLetteringIT extends WorkerTestBase {
 
     /** Fails number 13's commands in its stage, throws on number 14's, carries out nothing else. */
     @TestConfiguration
@@ -51,35 +40,17 @@ class DeadLetteringIT {
         }
     }
 
-    @Autowired
-    private MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
-    @BeforeEach
-    void emptyTheDeadLetterQueue() {
-        BACKEND.admin().purgeQueue(WORKER.deadLetterQueue());
-    }
-
     @Test
     void deadLettersACommandWhoseProcessingFailed() {
         double failedBefore = count("create", "failed");
 
-        String messageId = BACKEND.sendCommand("create", 13, "+221771234567");
+        String messageId = backend.sendCommand("create", 13, "+221771234567");
 
-        Message dead = BACKEND.awaitMessage(WORKER.deadLetterQueue());
+        Message dead = backend.awaitMessage(worker.deadLetterQueue());
         assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(messageId);
         assertThat(dead.getMessageProperties().getHeaders())
                 .containsEntry("x-error", "processing failed: lane exploded")
-                .containsEntry("x-original-queue", WORKER.commandQueue());
+                .containsEntry("x-original-queue", worker.commandQueue());
         assertSettledOnce("create", "failed", failedBefore);
     }
 
@@ -87,9 +58,9 @@ class DeadLetteringIT {
     void deadLettersACommandTheSessionLayerRefusedOnTheSpot() {
         double failedBefore = count("close", "failed");
 
-        BACKEND.sendCommand("close", 14, "+221771234567");
+        backend.sendCommand("close", 14, "+221771234567");
 
-        assertThat(BACKEND.awaitMessage(WORKER.deadLetterQueue()).getMessageProperties().getHeaders())
+        assertThat(backend.awaitMessage(worker.deadLetterQueue()).getMessageProperties().getHeaders())
                 .containsEntry("x-error", "processing failed: refused on the spot");
         assertSettledOnce("close", "failed", failedBefore);
     }
@@ -97,26 +68,26 @@ class DeadLetteringIT {
     @Test
     void handsABadCommandBackOnceThenDropsItWhenTheDeadLetterQueueIsGone() {
         double invalidBefore = count("unknown", "invalid");
-        BACKEND.admin().deleteQueue(WORKER.deadLetterQueue());
+        backend.admin().deleteQueue(worker.deadLetterQueue());
         try (LogCapture logs = LogCapture.of(CommandListener.class)) {
-            BACKEND.sendJson(WORKER.commandQueue(), "{\"action\":\"explode\"}");
+            backend.sendJson(worker.commandQueue(), "{\"action\":\"explode\"}");
 
             // First delivery: no dead-letter queue, handed back. Second (redelivered): dropped with an ERROR.
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() ->
-                    count("unknown", "invalid") == invalidBefore + 2 && BACKEND.messageCount(WORKER.commandQueue()) == 0);
+                    count("unknown", "invalid") == invalidBefore + 2 && backend.messageCount(worker.commandQueue()) == 0);
             assertThat(logs.messagesAboveDebug()).anySatisfy(line -> assertThat(line)
-                    .startsWith("Could not copy a refused command to " + WORKER.deadLetterQueue()));
+                    .startsWith("Could not copy a refused command to " + worker.deadLetterQueue()));
             assertThat(logs.messagesAboveDebug()).anySatisfy(line -> assertThat(line)
-                    .startsWith("Dropping a command from " + WORKER.commandQueue())
+                    .startsWith("Dropping a command from " + worker.commandQueue())
                     .endsWith("It was refused because: unknown action 'explode'"));
         } finally {
-            BACKEND.admin().declareQueue(new Queue(WORKER.deadLetterQueue(), true, false, false));
+            backend.admin().declareQueue(new Queue(worker.deadLetterQueue(), true, false, false));
         }
     }
 
     private void assertSettledOnce(String action, String outcome, double before) {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
-                count(action, outcome) == before + 1 && BACKEND.messageCount(WORKER.commandQueue()) == 0);
+                count(action, outcome) == before + 1 && backend.messageCount(worker.commandQueue()) == 0);
     }
 
     private double count(String action, String outcome) {

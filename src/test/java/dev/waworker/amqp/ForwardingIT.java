@@ -9,61 +9,42 @@ import java.util.Date;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Commands addressed by {@code data.workerId}: to another worker (forwarded unchanged to its queue), to a worker
- * that does not exist ({@code UNKNOWN_WORKER}), or to this one (id 7, given as text or as an integer).
+ * that does not exist ({@code UNKNOWN_WORKER}), or to this one (its id, a number, given as text or as an integer).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@DirtiesContext
-class ForwardingIT {
+@WorkerIntegrationTest
+class ForwardingIT extends WorkerTestBase {
 
-    private static final TestWorker WORKER = TestWorker.unique("forwarding", "7");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
     private static final String OTHER_WORKER = "worker-b";
 
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @BeforeAll
-    static void startTheOtherWorkersQueue() {
-        BACKEND.admin().declareQueue(new Queue(WORKER.queueOf(OTHER_WORKER), true, false, false));
-    }
-
     @BeforeEach
-    void emptyTheOtherWorkersQueue() {
-        BACKEND.admin().purgeQueue(WORKER.queueOf(OTHER_WORKER));
+    void startTheOtherWorkersQueue() {
+        backend.admin().declareQueue(new Queue(worker.queueOf(OTHER_WORKER), true, false, false));
     }
 
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.admin().deleteQueue(WORKER.queueOf(OTHER_WORKER));
-        BACKEND.stopWorkerAndCleanUp(worker);
+    /** Each test starts with the other worker's queue new and empty. */
+    @AfterEach
+    void deleteTheOtherWorkersQueue() {
+        backend.admin().deleteQueue(worker.queueOf(OTHER_WORKER));
     }
 
     @Test
     void forwardsACommandForAnotherWorkerUnchanged() {
-        byte[] body = bytes(command("regenerate_qr", 301, "\"" + OTHER_WORKER + "\""));
+        byte[] body = bytes(command("regenerate_qr", 401, "\"" + OTHER_WORKER + "\""));
         MessageProperties properties = new MessageProperties();
         properties.setContentType("text/plain");
         properties.setContentEncoding("UTF-8");
-        properties.setMessageId("command-301");
-        properties.setCorrelationId("request-301");
+        properties.setMessageId("command-401");
+        properties.setCorrelationId("request-401");
         properties.setType("command");
         properties.setAppId("backend");
         properties.setTimestamp(new Date(1_765_029_100_000L));
@@ -71,15 +52,15 @@ class ForwardingIT {
         properties.setHeader("__TypeId__", "com.example.backend.dto.WorkerCommand");
         properties.setHeader("tenant", "acme");
 
-        BACKEND.send(WORKER.commandQueue(), body, properties);
+        backend.send(worker.commandQueue(), body, properties);
 
-        Message forwarded = BACKEND.awaitMessage(WORKER.queueOf(OTHER_WORKER));
+        Message forwarded = backend.awaitMessage(worker.queueOf(OTHER_WORKER));
         MessageProperties arrived = forwarded.getMessageProperties();
         assertThat(forwarded.getBody()).containsExactly(body);
         assertThat(arrived.getContentType()).isEqualTo("text/plain");
         assertThat(arrived.getContentEncoding()).isEqualTo("UTF-8");
-        assertThat(arrived.getMessageId()).isEqualTo("command-301");
-        assertThat(arrived.getCorrelationId()).isEqualTo("request-301");
+        assertThat(arrived.getMessageId()).isEqualTo("command-401");
+        assertThat(arrived.getCorrelationId()).isEqualTo("request-401");
         assertThat(arrived.getType()).isEqualTo("command");
         assertThat(arrived.getAppId()).isEqualTo("backend");
         assertThat(arrived.getTimestamp()).isEqualTo(new Date(1_765_029_100_000L));
@@ -87,8 +68,8 @@ class ForwardingIT {
         assertThat(arrived.getHeaders())
                 .containsEntry("__TypeId__", "com.example.backend.dto.WorkerCommand")
                 .containsEntry("tenant", "acme");
-        assertThat(BACKEND.messageCount(WORKER.commandQueue())).isZero();
-        assertThat(BACKEND.eventsFor(301)).isEmpty();
+        assertThat(backend.messageCount(worker.commandQueue())).isZero();
+        assertThat(backend.eventsFor(401)).isEmpty();
     }
 
     @Test
@@ -96,21 +77,21 @@ class ForwardingIT {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(null);
 
-        BACKEND.send(WORKER.commandQueue(), bytes(command("close", 302, "\"" + OTHER_WORKER + "\"")), properties);
+        backend.send(worker.commandQueue(), bytes(command("close", 402, "\"" + OTHER_WORKER + "\"")), properties);
 
-        assertThat(BACKEND.awaitMessage(WORKER.queueOf(OTHER_WORKER)).getMessageProperties().getContentType()).isNull();
+        assertThat(backend.awaitMessage(worker.queueOf(OTHER_WORKER)).getMessageProperties().getContentType()).isNull();
     }
 
     @Test
     void forwardsOneNumbersCommandsInOrder() {
         List<String> order = IntStream.range(0, 30).mapToObj(Integer::toString).toList();
-        BACKEND.sendJsonInOrder(WORKER.commandQueue(), order.stream()
-                .map(i -> command("reconnect", 303, "\"" + OTHER_WORKER + "\"").replace("1765029100000", i))
+        backend.sendJsonInOrder(worker.commandQueue(), order.stream()
+                .map(i -> command("reconnect", 403, "\"" + OTHER_WORKER + "\"").replace("1765029100000", i))
                 .toList());
 
         List<String> arrived = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            arrived.add(new String(BACKEND.awaitMessage(WORKER.queueOf(OTHER_WORKER)).getBody(), StandardCharsets.UTF_8));
+            arrived.add(new String(backend.awaitMessage(worker.queueOf(OTHER_WORKER)).getBody(), StandardCharsets.UTF_8));
         }
         assertThat(arrived).extracting(body -> body.substring(body.lastIndexOf(':') + 1, body.length() - 1))
                 .containsExactlyElementsOf(order);
@@ -118,31 +99,31 @@ class ForwardingIT {
 
     @Test
     void answersACommandForAWorkerWithoutAQueue() {
-        String messageId = BACKEND.sendJson(WORKER.commandQueue(), command("create", 304, "\"ghost\""));
+        String messageId = backend.sendJson(worker.commandQueue(), command("create", 404, "\"ghost\""));
 
-        BackendProbe.Event error = BACKEND.awaitEvent(304, "error");
+        BackendProbe.Event error = backend.awaitEvent(404, "error");
         assertThat(error.json())
                 .containsEntry("code", "UNKNOWN_WORKER")
-                .containsEntry("sessionId", "session_304_+221771234567")
-                .containsEntry("workerId", "7");
-        assertThat((String) error.get("error")).contains("'ghost'").contains(WORKER.queueOf("ghost"));
+                .containsEntry("sessionId", "session_404_+221771234567")
+                .containsEntry("workerId", worker.id());
+        assertThat((String) error.get("error")).contains("'ghost'").contains(worker.queueOf("ghost"));
         assertThat(error.properties().getCorrelationId()).isEqualTo(messageId);
-        await().atMost(BackendProbe.WAIT).until(() -> BACKEND.messageCount(WORKER.commandQueue()) == 0);
-        assertThat(BACKEND.messageCount(WORKER.deadLetterQueue())).isZero();
+        await().atMost(BackendProbe.WAIT).until(() -> backend.messageCount(worker.commandQueue()) == 0);
+        assertThat(backend.messageCount(worker.deadLetterQueue())).isZero();
     }
 
     @Test
     void handlesACommandAddressedToItselfAsText() {
-        BACKEND.sendJson(WORKER.commandQueue(), command("create", 305, "\"7\""));
+        backend.sendJson(worker.commandQueue(), command("create", 405, "\"" + worker.id() + "\""));
 
-        assertThat(BACKEND.awaitEvent(305, "qr_generated").json()).containsEntry("workerId", "7");
+        assertThat(backend.awaitEvent(405, "qr_generated").json()).containsEntry("workerId", worker.id());
     }
 
     @Test
     void handlesACommandAddressedToItselfAsAnInteger() {
-        BACKEND.sendJson(WORKER.commandQueue(), command("create", 306, "7"));
+        backend.sendJson(worker.commandQueue(), command("create", 406, worker.id()));
 
-        assertThat(BACKEND.awaitEvent(306, "qr_generated").json()).containsEntry("workerId", "7");
+        assertThat(backend.awaitEvent(406, "qr_generated").json()).containsEntry("workerId", worker.id());
     }
 
     private static String command(String action, long numberId, String workerId) {

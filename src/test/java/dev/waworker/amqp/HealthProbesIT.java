@@ -3,34 +3,25 @@ package dev.waworker.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * A worker with its actuator on a port of its own: ready while it consumes, not ready (HTTP 503, the image's
  * HEALTHCHECK failing) once its consumers stop, alive throughout, and never showing health details to anonymous
  * callers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 @DirtiesContext
-class HealthProbesIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("health");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+class HealthProbesIT extends WorkerTestBase {
 
     @LocalServerPort
     private int serverPort;
@@ -41,43 +32,28 @@ class HealthProbesIT {
     @Autowired
     private CommandIntake intake;
 
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
     @Test
     void readyWhileConsumingNotReadyOnceTheConsumersStopAndAliveThroughout() throws Exception {
         assertThat(managementPort).isNotEqualTo(serverPort);
-        assertThat(get(serverPort, "/actuator/health").statusCode()).as("not on the HTTP port").isEqualTo(404);
+        assertThat(WorkerHttp.get(serverPort, "/actuator/health").statusCode()).as("not on the HTTP port").isEqualTo(404);
 
-        HttpResponse<String> health = get(managementPort, "/actuator/health");
+        HttpResponse<String> health = WorkerHttp.get(managementPort, "/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"")
-                .doesNotContain("components", "details", "diskSpace", "version", WORKER.dataDir().toString());
-        assertThat(get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+                .doesNotContain("components", "details", "diskSpace", "version", worker.dataDir().toString());
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(DockerHealthcheck.run(serverPort, managementPort)).as("HEALTHCHECK of a ready worker").isZero();
 
         intake.stop();
 
-        assertThat(get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
-        assertThat(get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+        assertThat(WorkerHttp.get(managementPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(DockerHealthcheck.run(serverPort, managementPort)).as("HEALTHCHECK of a stopped worker")
                 .isNotZero();
 
         intake.start();
         await().atMost(BackendProbe.WAIT)
-                .until(() -> get(managementPort, "/actuator/health/readiness").statusCode() == 200);
-    }
-
-    static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .until(() -> WorkerHttp.get(managementPort, "/actuator/health/readiness").statusCode() == 200);
     }
 }

@@ -5,17 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
@@ -23,20 +17,17 @@ import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClient;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 import dev.waworker.whatsapp.simulated.SimulatedClientFactory;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Fault injection over the real broker: the WhatsApp side throws inside the lane step of one number's
  * {@code create}. The backend hears {@code INTERNAL_ERROR} for it, the command is not dead-lettered, and the
  * worker goes on serving other numbers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@WorkerIntegrationTest
 @DirtiesContext
-class LaneFailureIT {
+class LaneFailureIT extends WorkerTestBase {
 
     private static final long FAILING_NUMBER = 66;
-    private static final TestWorker WORKER = TestWorker.unique("lane-failure");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
 
     /** The simulator, except that opening a client for number 66 throws. */
     @TestConfiguration
@@ -66,36 +57,23 @@ class LaneFailureIT {
         }
     }
 
-    @Autowired
-    private MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
     @Test
     void aThrowingLaneStepIsAnsweredWithInternalErrorAndTheWorkerServesTheRest() {
-        BACKEND.sendCommand("create", FAILING_NUMBER, "+221771234566");
-        BACKEND.sendCommand("create", 67, "+221771234567");
+        backend.sendCommand("create", FAILING_NUMBER, "+221771234566");
+        backend.sendCommand("create", 67, "+221771234567");
 
-        BackendProbe.Event error = BACKEND.awaitEvent(FAILING_NUMBER, "error");
+        BackendProbe.Event error = backend.awaitEvent(FAILING_NUMBER, "error");
         assertThat(error.json()).containsEntry("code", "INTERNAL_ERROR")
                 .containsEntry("sessionId", "session_66_+221771234566");
         assertThat((String) error.get("error")).contains("injected: the bridge refused the client")
                 .doesNotContain("\tat ").doesNotContain("Exception:\n");
-        assertThat(BACKEND.awaitEvent(67, "qr_generated").json()).containsEntry("qrIndex", 1);
+        assertThat(backend.awaitEvent(67, "qr_generated").json()).containsEntry("qrIndex", 1);
         await().untilAsserted(() -> assertThat(meters.counter("whatsapp.lane.failures", "step", "command").count())
                 .isEqualTo(1));
-        assertThat(BACKEND.messageCount(WORKER.deadLetterQueue())).as("the command was answered, not refused")
+        assertThat(backend.messageCount(worker.deadLetterQueue())).as("the command was answered, not refused")
                 .isZero();
 
-        BACKEND.sendCommand("create", 68, "+221771234568");
-        assertThat(BACKEND.awaitEvent(68, "qr_generated").json()).containsEntry("qrIndex", 1);
+        backend.sendCommand("create", 68, "+221771234568");
+        assertThat(backend.awaitEvent(68, "qr_generated").json()).containsEntry("qrIndex", 1);
     }
 }

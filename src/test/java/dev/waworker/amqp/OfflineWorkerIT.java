@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -20,7 +16,6 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +27,7 @@ import dev.waworker.testing.LogCapture;
 import dev.waworker.testing.RefusingPort;
 import dev.waworker.whatsapp.WhatsAppClientFactory;
 import dev.waworker.whatsapp.whatsmeow.WhatsmeowClientFactory;
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * The acceptance "the worker with default settings and no network": the whole application with the packaged default
@@ -40,15 +36,12 @@ import dev.waworker.whatsapp.whatsmeow.WhatsmeowClientFactory;
  * one). A {@code create} ends in {@code CONNECT_FAILED} after the default number of attempts, and the worker stays
  * up: healthy, serving other numbers, dead-lettering bad input.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "whatsapp.whatsmeow.connect-backoff=100ms")
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "whatsapp.whatsmeow.connect-backoff=100ms", simulatedWhatsApp = false)
 // Closing the context closes the native store: the library holds one per process, and other tests open theirs.
 @DirtiesContext
-class OfflineWorkerIT {
+class OfflineWorkerIT extends WorkerTestBase {
 
-    private static final TestWorker WORKER = TestWorker.unique("offline");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
@@ -62,14 +55,8 @@ class OfflineWorkerIT {
 
     @DynamicPropertySource
     static void worker(DynamicPropertyRegistry properties) throws IOException {
-        WORKER.registerWithDefaultClient(properties);
         String unreachableWhatsApp = RefusingPort.webSocketUrl();
         properties.add("whatsapp.whatsmeow.websocket-url", () -> unreachableWhatsApp);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
     }
 
     @Test
@@ -79,48 +66,46 @@ class OfflineWorkerIT {
         BackendProbe.Event failed;
         String commandId;
         try (LogCapture log = LogCapture.of(SessionManager.class)) {
-            commandId = BACKEND.sendCommand("create", 901, "+221771234567");
-            failed = BACKEND.awaitEvent(901, "error");
+            commandId = backend.sendCommand("create", 901, "+221771234567");
+            failed = backend.awaitEvent(901, "error");
             assertThat(log.messagesAboveDebug()).filteredOn(line -> line.contains("session_901_+221771234567"))
                     .filteredOn(line -> line.startsWith("Connection attempt "))
                     .as("the retries before giving up, with the packaged connect-attempts")
                     .extracting(line -> line.substring(0, "Connection attempt 1/3".length()))
                     .containsExactly("Connection attempt 1/3", "Connection attempt 2/3");
         }
-        assertThat(BACKEND.eventsFor(901)).as("nothing but the error").singleElement();
+        assertThat(backend.eventsFor(901)).as("nothing but the error").singleElement();
         assertThat(failed.json())
                 .containsEntry("code", "CONNECT_FAILED")
                 .containsEntry("sessionId", "session_901_+221771234567")
-                .containsEntry("workerId", WORKER.id());
+                .containsEntry("workerId", worker.id());
         assertThat((String) failed.get("error"))
                 .startsWith("Could not connect to WhatsApp after 3 attempts (connection refused: ");
         assertContractProperties(failed, commandId);
         assertThat(sessions.view(901).join()).as("the failed session").isEmpty();
 
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = WorkerHttp.get(port, "/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).path("status").asString()).isEqualTo("UP");
 
-        String secondCommandId = BACKEND.sendCommand("create", 902, "+221771234568");
-        BackendProbe.Event secondFailed = BACKEND.awaitEvent(902, "error");
+        String secondCommandId = backend.sendCommand("create", 902, "+221771234568");
+        BackendProbe.Event secondFailed = backend.awaitEvent(902, "error");
         assertThat(secondFailed.json())
                 .containsEntry("code", "CONNECT_FAILED")
                 .containsEntry("sessionId", "session_902_+221771234568");
         assertThat(secondFailed.properties().getCorrelationId()).isEqualTo(secondCommandId);
 
-        BACKEND.sendJson(WORKER.commandQueue(), "create 903 please");
-        Message dead = BACKEND.awaitMessage(WORKER.deadLetterQueue());
+        backend.sendJson(worker.commandQueue(), "create 903 please");
+        Message dead = backend.awaitMessage(worker.deadLetterQueue());
         assertThat(dead.getBody()).asString(StandardCharsets.UTF_8).isEqualTo("create 903 please");
         assertThat((String) dead.getMessageProperties().getHeader("x-error")).startsWith("body is not JSON: ");
-        await().atMost(BackendProbe.WAIT).until(() -> BACKEND.messageCount(WORKER.commandQueue()) == 0);
+        await().atMost(BackendProbe.WAIT).until(() -> backend.messageCount(worker.commandQueue()) == 0);
     }
 
     @Test
     void theDeviceStoreInTheDataDirIsReadableByItsOwnerOnly() throws IOException {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                WORKER.dataDir().resolve("whatsmeow.db")))).isEqualTo("rw-------");
+                worker.dataDir().resolve("whatsmeow.db")))).isEqualTo("rw-------");
     }
 
     /** The AMQP properties the contract requires on every event. */

@@ -3,58 +3,34 @@ package dev.waworker.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Queue;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The outbox keeps what the broker does not take: with the events queue gone, every publish comes back unrouted
  * for several QR lifetimes, and nothing is lost; once the queue is back, every owed event is delivered, in order.
  * The QRs of the outage spent no attempt (nobody saw them), so the retry rule starts from attempt 1 afterwards.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+@WorkerIntegrationTest(properties = {
         "whatsapp.simulator.first-qr-ttl=1s",
         "whatsapp.simulator.next-qr-ttl=1s",
         "whatsapp.qr.max-retries=3"})
+// A worker of its own, closed after: the test takes the events queue away from every number on it.
 @DirtiesContext
-class OutboxRelayIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("outbox");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-
-    @Autowired
-    private MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
+class OutboxRelayIT extends WorkerTestBase {
 
     @Test
     void eventsTheBrokerRefusedAreDeliveredInOrderOnceItTakesThemAgain() {
         // The worker declares its queues on each new connection: its publishing connection must be open already
         // (an invalid command opens it: dead letter, then INVALID_COMMAND), and no other number may be pairing.
-        BACKEND.sendCommand("bogus", 900, "+221771234500");
-        BACKEND.awaitEvent(900, "error");
-        BACKEND.admin().deleteQueue(WORKER.eventsQueue());
+        backend.sendCommand("bogus", 900, "+221771234500");
+        backend.awaitEvent(900, "error");
+        backend.admin().deleteQueue(worker.eventsQueue());
 
-        BACKEND.sendCommand("create", 901, "+221771234567");
+        backend.sendCommand("create", 901, "+221771234567");
         // Four QR lifetimes pass while nothing can be delivered: QRs nobody saw spend no attempt.
         await().atMost(BackendProbe.WAIT).until(() -> meters.find("whatsapp.qr.regenerations")
                 .tag("trigger", "unseen").counter() != null
@@ -62,13 +38,13 @@ class OutboxRelayIT {
         // Awaited too: a step counts its regeneration before it writes its events, at the end of the step.
         await().atMost(BackendProbe.WAIT).until(() -> meters.get("worker.outbox.owed").gauge().value() >= 4);
 
-        BACKEND.admin().declareQueue(new Queue(WORKER.eventsQueue()));
+        backend.admin().declareQueue(new Queue(worker.eventsQueue()));
 
         // Then the seed's rule applies again, to the QR the backend now has: it expires, attempt 1/3.
-        BackendProbe.Event regenerating = BACKEND.awaitEvent(901, "qr_regenerating");
+        BackendProbe.Event regenerating = backend.awaitEvent(901, "qr_regenerating");
         assertThat(regenerating.json()).containsEntry("attempt", 1)
                 .containsEntry("message", "QR code expired. Generating new QR code (attempt 1/3)");
-        List<BackendProbe.Event> events = BACKEND.eventsFor(901);
+        List<BackendProbe.Event> events = backend.eventsFor(901);
         int firstRegenerating = events.indexOf(regenerating);
         assertThat(firstRegenerating).as("every QR of the outage is delivered").isGreaterThanOrEqualTo(4);
         for (int i = 0; i < firstRegenerating; i++) {

@@ -2,57 +2,37 @@ package dev.waworker.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * Pairing end to end: the backend asks for a validation, a phone scans the QR (or types the pairing code) through
  * the simulator's HTTP endpoints, and the backend hears {@code connected}; then the contract's commands on a
  * connected session.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "whatsapp.simulator.first-qr-ttl=10s",
         "whatsapp.simulator.next-qr-ttl=10s"})
 @DirtiesContext
-class PairingIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("pairing");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+class PairingIT extends WorkerTestBase {
 
     @LocalServerPort
     private int port;
 
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
     @Test
     void aScannedQrConnectsTheNumber() throws Exception {
-        BACKEND.sendCommand("create", 701, "+221771234567");
-        BACKEND.awaitEvent(701, "qr_generated");
+        backend.sendCommand("create", 701, "+221771234567");
+        backend.awaitEvent(701, "qr_generated");
 
         assertThat(scan(701).statusCode()).isEqualTo(200);
 
-        BackendProbe.Event connected = BACKEND.awaitEvent(701, "connected");
+        BackendProbe.Event connected = backend.awaitEvent(701, "connected");
         assertThat(connected.json())
                 .containsEntry("sessionId", "session_701_+221771234567")
                 .containsEntry("phoneNumber", "+221771234567")
@@ -62,11 +42,11 @@ class PairingIT {
 
     @Test
     void aPairingCodeTypedOnThePhoneConnectsTheNumber() throws Exception {
-        BACKEND.sendJson(WORKER.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":704,"
+        backend.sendJson(worker.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":704,"
                 + "\"phoneNumber\":\"+221771234570\",\"pairingMethod\":\"code\"},\"timestamp\":"
                 + System.currentTimeMillis() + "}");
 
-        BackendProbe.Event pairingCode = BACKEND.awaitEvent(704, "pairing_code");
+        BackendProbe.Event pairingCode = backend.awaitEvent(704, "pairing_code");
         assertThat(pairingCode.json()).containsEntry("sessionId", "session_704_+221771234570")
                 .containsKeys("eventId", "workerId", "timestamp").doesNotContainKey("qrCode");
         String code = (String) pairingCode.get("code");
@@ -79,9 +59,9 @@ class PairingIT {
         HttpResponse<String> entered = enterCode(704, code);
         assertThat(entered.statusCode()).as(entered.body()).isEqualTo(200);
 
-        BackendProbe.Event connected = BACKEND.awaitEvent(704, "connected");
+        BackendProbe.Event connected = backend.awaitEvent(704, "connected");
         assertThat(connected.json()).containsEntry("phoneNumber", "+221771234570");
-        assertThat(BACKEND.eventsFor(704)).extracting(BackendProbe.Event::action)
+        assertThat(backend.eventsFor(704)).extracting(BackendProbe.Event::action)
                 .as("no QR is shown to a number pairing by code").containsExactly("pairing_code", "connected");
     }
 
@@ -89,9 +69,9 @@ class PairingIT {
     void regenerateQrOnAConnectedSessionAnswersConnectedWithTheMessage() throws Exception {
         connect(702, "+221771234568");
 
-        String commandId = BACKEND.sendCommand("regenerate_qr", 702, "+221771234568");
+        String commandId = backend.sendCommand("regenerate_qr", 702, "+221771234568");
 
-        BackendProbe.Event answer = BACKEND.awaitEvents(702, 3).get(2);
+        BackendProbe.Event answer = backend.awaitEvents(702, 3).get(2);
         assertThat(answer.json())
                 .containsEntry("action", "connected")
                 .containsEntry("message", "Session already connected. No QR needed.");
@@ -102,32 +82,23 @@ class PairingIT {
     void closeDisconnectsTheNumber() throws Exception {
         connect(703, "+221771234569");
 
-        BACKEND.sendCommand("close", 703, "+221771234569");
+        backend.sendCommand("close", 703, "+221771234569");
 
-        assertThat(BACKEND.awaitEvent(703, "disconnected").json()).containsEntry("reason", "closed by backend");
+        assertThat(backend.awaitEvent(703, "disconnected").json()).containsEntry("reason", "closed by backend");
     }
 
     private void connect(long numberId, String phoneNumber) throws Exception {
-        BACKEND.sendCommand("create", numberId, phoneNumber);
-        BACKEND.awaitEvent(numberId, "qr_generated");
+        backend.sendCommand("create", numberId, phoneNumber);
+        backend.awaitEvent(numberId, "qr_generated");
         assertThat(scan(numberId).statusCode()).isEqualTo(200);
-        BACKEND.awaitEvent(numberId, "connected");
+        backend.awaitEvent(numberId, "connected");
     }
 
-    private HttpResponse<String> scan(long numberId) throws IOException, InterruptedException {
-        return HTTP.send(simulator(numberId, "scan").POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> scan(long numberId) throws Exception {
+        return WorkerHttp.post(port, "/simulator/sessions/" + numberId + "/scan");
     }
 
-    private HttpResponse<String> enterCode(long numberId, String code) throws IOException, InterruptedException {
-        return HTTP.send(simulator(numberId, "code").header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"" + code + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A request to the simulator's {@code /simulator/sessions/{numberId}/{endpoint}}. */
-    private HttpRequest.Builder simulator(long numberId, String endpoint) {
-        return HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/simulator/sessions/" + numberId + "/" + endpoint));
+    private HttpResponse<String> enterCode(long numberId, String code) throws Exception {
+        return WorkerHttp.postJson(port, "/simulator/sessions/" + numberId + "/code", "{\"code\": \"" + code + "\"}");
     }
 }

@@ -10,20 +10,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.testing.LogCapture;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Hostile input through the whole worker and the real broker (whose default {@code max_message_size} is 128 MiB):
@@ -31,37 +22,17 @@ import io.micrometer.core.instrument.MeterRegistry;
  * flows on; a stream of 10,000 malformed commands delays valid ones by seconds; what a sender writes never reaches
  * a log line or a header with its control characters.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@DirtiesContext
-class PoisonMessagesIT {
+@WorkerIntegrationTest
+class PoisonMessagesIT extends WorkerTestBase {
 
-    private static final TestWorker WORKER = TestWorker.unique("poison");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
     private static final int HUNDRED_MB = 100 * 1000 * 1000;
     private static final int MALFORMED = 10_000;
     /** "Within seconds" on a shared two-core machine; the figure measured is printed. */
     private static final Duration SERVED_WITHIN = Duration.ofSeconds(60);
 
-    @Autowired
-    private MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
-
-    @BeforeEach
-    void emptyTheDeadLetterQueue() {
-        BACKEND.admin().purgeQueue(WORKER.deadLetterQueue());
-    }
-
     @Test
     void aHundredMegabyteCommandIsDeadLetteredTruncatedOnceAndTheQueueFlowsOn() {
+        double tooLargeBefore = tooLarge();
         byte[] huge = new byte[HUNDRED_MB];
         Arrays.fill(huge, (byte) ' ');
         byte[] start = "{\"action\":\"create\",\"data\":{\"numberId\":301,\"phoneNumber\":\"".getBytes(StandardCharsets.UTF_8);
@@ -70,29 +41,30 @@ class PoisonMessagesIT {
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         properties.setMessageId("huge-1");
 
-        BACKEND.send(WORKER.commandQueue(), huge, properties);
+        backend.send(worker.commandQueue(), huge, properties);
         huge = null;
-        BACKEND.sendCommand("create", 302, "+221770000302");
+        backend.sendCommand("create", 302, "+221770000302");
 
-        assertThat(BACKEND.awaitEvent(302, "qr_generated").get("qrCode")).asString().startsWith("data:image/png");
-        Message dead = BACKEND.awaitMessage(WORKER.deadLetterQueue());
+        assertThat(backend.awaitEvent(302, "qr_generated").get("qrCode")).asString().startsWith("data:image/png");
+        Message dead = backend.awaitMessage(worker.deadLetterQueue());
         assertThat(dead.getMessageProperties().getMessageId()).isEqualTo("huge-1");
         assertThat(dead.getBody()).hasSize(1024).startsWith(start);
         assertThat(dead.getMessageProperties().getHeaders())
                 .containsEntry("x-error", "command too large: 100000000 bytes, more than the 65536 of "
                         + "worker.amqp.max-command-size (the dead-lettered copy keeps the first 1024 bytes)")
                 .containsEntry("x-original-size", 100_000_000L)
-                .containsEntry("x-original-queue", WORKER.commandQueue());
+                .containsEntry("x-original-queue", worker.commandQueue());
         // Settled once: not redelivered in a loop, nothing left on the queue, counted.
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
-                BACKEND.messageCount(WORKER.commandQueue()) == 0
-                        && BACKEND.messageCount(WORKER.deadLetterQueue()) == 0
-                        && tooLarge() == 1);
-        assertThat(BACKEND.eventsFor(301)).isEmpty();
+                backend.messageCount(worker.commandQueue()) == 0
+                        && backend.messageCount(worker.deadLetterQueue()) == 0
+                        && tooLarge() == tooLargeBefore + 1);
+        assertThat(backend.eventsFor(301)).isEmpty();
     }
 
     @Test
     void tenThousandMalformedCommandsDelayAValidOneBySecondsOnly() {
+        double invalidBefore = invalid("create");
         List<String> malformed = new ArrayList<>(MALFORMED);
         for (int i = 0; i < MALFORMED; i++) {
             malformed.add(switch (i % 4) {
@@ -102,29 +74,29 @@ class PoisonMessagesIT {
                 default -> "{\"action\":\"create\",\"data\":{\"numberId\":\"" + i + "\"}}";
             });
         }
-        BACKEND.sendJsonInOrder(WORKER.commandQueue(), malformed);
+        backend.sendJsonInOrder(worker.commandQueue(), malformed);
         long sent = System.nanoTime();
-        BACKEND.sendCommand("create", 303, "+221770000303");
+        backend.sendCommand("create", 303, "+221770000303");
 
         await().atMost(SERVED_WITHIN).pollInterval(Duration.ofMillis(50))
-                .until(() -> BACKEND.eventsFor(303).stream().anyMatch(event -> event.action().equals("qr_generated")));
+                .until(() -> backend.eventsFor(303).stream().anyMatch(event -> event.action().equals("qr_generated")));
         System.out.printf("PoisonMessagesIT: valid command served %d ms after %d malformed ones%n",
                 (System.nanoTime() - sent) / 1_000_000, MALFORMED);
-        await().atMost(SERVED_WITHIN).until(() -> BACKEND.messageCount(WORKER.deadLetterQueue()) == MALFORMED);
+        await().atMost(SERVED_WITHIN).until(() -> backend.messageCount(worker.deadLetterQueue()) == MALFORMED);
         assertThat(invalid("create")).as("tagged with the action that could be read")
-                .isEqualTo(MALFORMED / 4.0);
+                .isEqualTo(invalidBefore + MALFORMED / 4.0);
     }
 
     @Test
     void controlCharactersAndParserInternalsReachNeitherTheLogNorTheHeader() {
         try (LogCapture logs = LogCapture.of(CommandListener.class)) {
-            BACKEND.sendJson(WORKER.commandQueue(),
+            backend.sendJson(worker.commandQueue(),
                     "{\"action\":\"x\\r\\n12:00:00.000 INFO forged\\u0000\",\"data\":{\"numberId\":304}}");
-            BACKEND.sendJson(WORKER.commandQueue(), "[".repeat(5000));
+            backend.sendJson(worker.commandQueue(), "[".repeat(5000));
 
             // Two dead letters, in whichever order the worker's channels delivered them.
-            List<String> errors = Stream.of(BACKEND.awaitMessage(WORKER.deadLetterQueue()),
-                            BACKEND.awaitMessage(WORKER.deadLetterQueue()))
+            List<String> errors = Stream.of(backend.awaitMessage(worker.deadLetterQueue()),
+                            backend.awaitMessage(worker.deadLetterQueue()))
                     .map(dead -> (String) dead.getMessageProperties().getHeader("x-error")).toList();
 
             assertThat(errors).containsExactlyInAnyOrder(
@@ -133,7 +105,7 @@ class PoisonMessagesIT {
             assertThat(logs.messagesAboveDebug()).hasSize(2).allSatisfy(line -> assertThat(line)
                     .doesNotContain("\r", "\n", "\0", "StreamReadConstraints", "jackson"));
         }
-        assertThat(BACKEND.awaitEvent(304, "error").get("error")).asString()
+        assertThat(backend.awaitEvent(304, "error").get("error")).asString()
                 .startsWith("Invalid command: unknown action 'x\\r\\n");
     }
 

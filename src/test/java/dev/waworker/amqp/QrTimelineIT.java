@@ -6,13 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.testing.QrPng;
 
@@ -21,34 +16,22 @@ import dev.waworker.testing.QrPng;
  * of 1 s instead of 20 s: QR #1, then three times "expired, regenerating n/3" followed by the next QR, then
  * {@code QR_RETRIES_EXHAUSTED} and silence.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+@WorkerIntegrationTest(properties = {
         // Long enough for the broker's confirm of each QR to arrive before it expires, even on a loaded machine:
         // a QR still unconfirmed when it expires spends no attempt (see UnseenQrTest), which is not this test's.
         "whatsapp.simulator.first-qr-ttl=1s",
         "whatsapp.simulator.next-qr-ttl=1s",
         "whatsapp.qr.max-retries=3"})
+// Closed after: OutboxRelayIT, with the same settings, needs a worker on which no other number is pairing.
 @DirtiesContext
-class QrTimelineIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("timeline");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) {
-        WORKER.register(properties);
-    }
-
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-    }
+class QrTimelineIT extends WorkerTestBase {
 
     @Test
     void regeneratesAnExpiredQrThreeTimesThenGivesUp() {
-        String commandId = BACKEND.sendCommand("create", 601, "+221771234567");
+        String commandId = backend.sendCommand("create", 601, "+221771234567");
 
-        BACKEND.awaitEvent(601, "error");
-        List<BackendProbe.Event> events = BACKEND.eventsFor(601);
+        backend.awaitEvent(601, "error");
+        List<BackendProbe.Event> events = backend.eventsFor(601);
 
         assertThat(events).extracting(BackendProbe.Event::action).containsExactly(
                 "qr_generated", "qr_regenerating",
@@ -77,17 +60,17 @@ class QrTimelineIT {
 
         // The cycle is over: nothing more comes for this number.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
-                .until(() -> BACKEND.eventsFor(601).size() == 8);
+                .until(() -> backend.eventsFor(601).size() == 8);
     }
 
     @Test
     void aNewValidationAfterGivingUpStartsAgainFromTheFirstQr() {
-        BACKEND.sendCommand("create", 602, "+221771234568");
-        BACKEND.awaitEvent(602, "error");
+        backend.sendCommand("create", 602, "+221771234568");
+        backend.awaitEvent(602, "error");
 
-        BACKEND.sendCommand("create", 602, "+221771234568");
+        backend.sendCommand("create", 602, "+221771234568");
 
-        List<BackendProbe.Event> again = BACKEND.awaitEvents(602, 9);
+        List<BackendProbe.Event> again = backend.awaitEvents(602, 9);
         assertThat(again.get(8).json()).containsEntry("action", "qr_generated").containsEntry("qrIndex", 1);
     }
 }

@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,45 +32,45 @@ import dev.waworker.testing.StandInServer;
  *
  * <p>Short QR lifetimes keep the retry timeline to seconds; everything else is the worker's defaults.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "whatsapp.whatsmeow.first-qr-ttl=4s",
         "whatsapp.whatsmeow.next-qr-ttl=2s",
-        "whatsapp.whatsmeow.connect-backoff=200ms"})
+        "whatsapp.whatsmeow.connect-backoff=200ms"}, simulatedWhatsApp = false)
 // Closing the context closes the native store: the library holds one per process, and other tests open theirs.
 @DirtiesContext
-class RealProtocolIT {
+class RealProtocolIT extends WorkerTestBase {
 
-    private static final TestWorker WORKER = TestWorker.unique("real-protocol");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
     private static final StandInServer WHATSAPP = StandInServer.start();
     private static final String QR_PREFIX = "https://wa.me/settings/linked_devices#";
 
     @Autowired
-    private ApplicationContext worker;
+    private ApplicationContext context;
 
     @DynamicPropertySource
     static void worker(DynamicPropertyRegistry properties) {
-        WORKER.registerWithDefaultClient(properties);
         WHATSAPP.workerProperties().forEach((key, value) -> properties.add(key, () -> value));
     }
 
-    @AfterAll
-    static void stopWorkerAndCleanUp(ApplicationContext worker) {
-        BACKEND.stopWorkerAndCleanUp(worker);
-        WHATSAPP.close();
+    /** Closes the stand-in server with the worker, after it: the worker's last steps still talk to it. */
+    @TestConfiguration
+    static class StandInWhatsApp {
+        @Bean
+        StandInServer standInServer() {
+            return WHATSAPP;
+        }
     }
 
     @Test
     void aPhoneScanningTheQrOfTheEventEndsConnected() {
         String phone = "+221778000801";
-        BACKEND.sendCommand("create", 801, phone);
+        backend.sendCommand("create", 801, phone);
 
-        String qr = qrOf(BACKEND.awaitEvent(801, "qr_generated"));
+        String qr = qrOf(backend.awaitEvent(801, "qr_generated"));
         assertThat(qr).startsWith(QR_PREFIX).endsWith(",9");
         StandInServer.Answer scanned = WHATSAPP.scan(qr, phone);
         assertThat(scanned.status()).as(scanned.body().toString()).isEqualTo(200);
 
-        BackendProbe.Event connected = BACKEND.awaitEvent(801, "connected");
+        BackendProbe.Event connected = backend.awaitEvent(801, "connected");
         assertThat(connected.json()).containsEntry("phoneNumber", phone)
                 .containsEntry("jid", scanned.text("jid"))
                 .containsEntry("sessionId", "session_801_" + phone);
@@ -82,13 +83,13 @@ class RealProtocolIT {
     void anotherAccountScanningIsRefusedAndNothingIsLinked() {
         String phone = "+221778000802";
         String otherAccount = "+33612345602";
-        BACKEND.sendCommand("create", 802, phone);
-        String qr = qrOf(BACKEND.awaitEvent(802, "qr_generated"));
+        backend.sendCommand("create", 802, phone);
+        String qr = qrOf(backend.awaitEvent(802, "qr_generated"));
 
         StandInServer.Answer scanned = WHATSAPP.scan(qr, otherAccount);
 
         assertThat(scanned.status()).as("the worker refused the pairing").isEqualTo(409);
-        BackendProbe.Event error = BACKEND.awaitEvent(802, "error");
+        BackendProbe.Event error = backend.awaitEvent(802, "error");
         assertThat(error.json()).containsEntry("code", "PHONE_MISMATCH");
         assertThat((String) error.get("error")).contains(otherAccount).contains(phone);
         assertThat(serverDevice(otherAccount)).isNull();
@@ -97,12 +98,12 @@ class RealProtocolIT {
 
     @Test
     void unscannedQrsAreReplacedThreeTimesThenTheValidationGivesUp() {
-        BACKEND.sendCommand("create", 803, "+221778000803");
+        backend.sendCommand("create", 803, "+221778000803");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> BACKEND.eventsFor(803).stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> backend.eventsFor(803).stream()
                 .anyMatch(event -> event.action().equals("error")));
 
-        List<BackendProbe.Event> events = BACKEND.eventsFor(803);
+        List<BackendProbe.Event> events = backend.eventsFor(803);
         assertThat(events).extracting(BackendProbe.Event::action).containsExactly(
                 "qr_generated", "qr_regenerating", "qr_generated", "qr_regenerating", "qr_generated",
                 "qr_regenerating", "qr_generated", "error");
@@ -118,7 +119,7 @@ class RealProtocolIT {
 
         assertThat(WHATSAPP.logout(phone).status()).isEqualTo(200);
 
-        BackendProbe.Event disconnected = BACKEND.awaitEvent(804, "disconnected");
+        BackendProbe.Event disconnected = backend.awaitEvent(804, "disconnected");
         assertThat((String) disconnected.get("reason")).isNotBlank();
     }
 
@@ -131,7 +132,7 @@ class RealProtocolIT {
         assertThat(WHATSAPP.drop(phone).status()).isEqualTo(200);
 
         await().atMost(BackendProbe.WAIT).until(() -> serverDevice(phone).path("connected").asBoolean());
-        assertThat(BACKEND.eventsFor(805)).extracting(BackendProbe.Event::action)
+        assertThat(backend.eventsFor(805)).extracting(BackendProbe.Event::action)
                 .as("the backend sees nothing of a reconnect").containsExactly("qr_generated", "connected");
     }
 
@@ -139,15 +140,15 @@ class RealProtocolIT {
     void aPasskeyDemandEndsTheValidationAtOnce() {
         String phone = "+221778000806";
         assertThat(WHATSAPP.demandPasskey(phone).status()).isEqualTo(200);
-        BACKEND.sendCommand("create", 806, phone);
-        String qr = qrOf(BACKEND.awaitEvent(806, "qr_generated"));
+        backend.sendCommand("create", 806, phone);
+        String qr = qrOf(backend.awaitEvent(806, "qr_generated"));
 
         assertThat(WHATSAPP.scan(qr, phone).text("result")).isEqualTo("passkey_requested");
 
-        BackendProbe.Event error = BACKEND.awaitEvent(806, "error");
+        BackendProbe.Event error = backend.awaitEvent(806, "error");
         assertThat(error.json()).containsEntry("code", "PASSKEY_REQUIRED");
         assertThat((String) error.get("error")).contains("pairingMethod \"code\"");
-        assertThat(BACKEND.eventsFor(806)).extracting(BackendProbe.Event::action)
+        assertThat(backend.eventsFor(806)).extracting(BackendProbe.Event::action)
                 .as("at once: the QR shown did not have to run out first").containsExactly("qr_generated", "error");
         assertThat(serverDevice(phone)).isNull();
     }
@@ -155,22 +156,22 @@ class RealProtocolIT {
     @Test
     void aPairingCodeTypedOnThePhoneEndsConnected() {
         String phone = "+221778000807";
-        BACKEND.sendJson(WORKER.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":807,"
+        backend.sendJson(worker.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":807,"
                 + "\"phoneNumber\":\"" + phone + "\",\"pairingMethod\":\"code\"}}");
 
-        String code = (String) BACKEND.awaitEvent(807, "pairing_code").get("code");
+        String code = (String) backend.awaitEvent(807, "pairing_code").get("code");
         StandInServer.Answer entered = WHATSAPP.enterCode(code, phone);
         assertThat(entered.status()).as(entered.body().toString()).isEqualTo(200);
 
-        assertThat(BACKEND.awaitEvent(807, "connected").json()).containsEntry("phoneNumber", phone)
+        assertThat(backend.awaitEvent(807, "connected").json()).containsEntry("phoneNumber", phone)
                 .containsEntry("jid", entered.text("jid"));
     }
 
     @Test
     void aNotificationWhatsmeowDoesNotKnowIsLoggedAtWarnWithItsTag() {
         try (LogCapture whatsmeowLog = LogCapture.named("whatsmeow")) {
-            BACKEND.sendCommand("create", 808, "+221778000808");
-            BACKEND.awaitEvent(808, "qr_generated");
+            backend.sendCommand("create", 808, "+221778000808");
+            backend.awaitEvent(808, "qr_generated");
 
             assertThat(WHATSAPP.notifyPairing("companion_reg_refresh").body().path("sent").asInt()).isPositive();
 
@@ -186,21 +187,21 @@ class RealProtocolIT {
         WHATSAPP.clientVersions(newer, newer);
         String phone = "+221778000809";
 
-        BACKEND.sendCommand("create", 809, phone);
-        BackendProbe.Event firstQr = BACKEND.awaitEvent(809, "qr_generated");
+        backend.sendCommand("create", 809, phone);
+        BackendProbe.Event firstQr = backend.awaitEvent(809, "qr_generated");
         assertThat(firstQr.json()).containsEntry("qrIndex", 1);
         assertThat(WHATSAPP.scan(qrOf(firstQr), phone).status()).isEqualTo(200);
 
-        BACKEND.awaitEvent(809, "connected");
+        backend.awaitEvent(809, "connected");
         assertThat(clientVersionInHealth()).isEqualTo("2.3000." + newer);
         assertThat(health().getDetails()).containsEntry("clientVersionSource", "fetched");
 
         // With nothing newer to be had, the refusal reaches the backend.
         WHATSAPP.clientVersions(newer + 5, newer);
-        BACKEND.sendCommand("create", 810, "+221778000810");
-        BackendProbe.Event outdated = BACKEND.awaitEvent(810, "error");
+        backend.sendCommand("create", 810, "+221778000810");
+        BackendProbe.Event outdated = backend.awaitEvent(810, "error");
         assertThat(outdated.json()).containsEntry("code", "CLIENT_OUTDATED");
-        assertThat(BACKEND.eventsFor(810)).extracting(BackendProbe.Event::action).containsExactly("error");
+        assertThat(backend.eventsFor(810)).extracting(BackendProbe.Event::action).containsExactly("error");
         WHATSAPP.clientVersions(0, newer);
     }
 
@@ -211,10 +212,10 @@ class RealProtocolIT {
     }
 
     private void link(long numberId, String phone) {
-        BACKEND.sendCommand("create", numberId, phone);
-        String qr = qrOf(BACKEND.awaitEvent(numberId, "qr_generated"));
+        backend.sendCommand("create", numberId, phone);
+        String qr = qrOf(backend.awaitEvent(numberId, "qr_generated"));
         assertThat(WHATSAPP.scan(qr, phone).status()).isEqualTo(200);
-        BACKEND.awaitEvent(numberId, "connected");
+        backend.awaitEvent(numberId, "connected");
     }
 
     private static String qrOf(BackendProbe.Event event) {
@@ -228,7 +229,7 @@ class RealProtocolIT {
     }
 
     private Health health() {
-        return worker.getBean("whatsmeowHealthIndicator", HealthIndicator.class).health();
+        return context.getBean("whatsmeowHealthIndicator", HealthIndicator.class).health();
     }
 
     private String clientVersionInHealth() {

@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import org.springframework.test.context.DynamicPropertyRegistry;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The identity and queue names of the worker one integration-test class starts: unique per class, so that
- * classes never read each other's commands or events on the shared broker, and a device store of its own.
+ * The identity and queue names of a worker an integration test starts: unique per worker, so that workers never
+ * read each other's commands or events on the shared broker, and a device store of its own. Test classes that
+ * share a worker (see {@link WorkerIntegrationTest}) share these too.
  *
  * @param sharedQueuesAreOurs whether the command, events and dead-letter queues are this test's alone
  */
@@ -21,11 +21,16 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
         String workerQueuePrefix, Path dataDir, boolean sharedQueuesAreOurs) {
 
     /** Which WhatsApp the worker pairs against: the simulator unless a test asks for the default. */
-    private static final String CLIENT = "whatsapp.client";
+    static final String CLIENT = "whatsapp.client";
 
     /** Names of its own, in the {@code test.<purpose>.<random>} namespace. */
     static TestWorker unique(String purpose) {
         return unique(purpose, "worker-" + purpose);
+    }
+
+    /** An id that is a number, so that a command may address the worker as text or as an integer. */
+    static String numberedId() {
+        return String.valueOf(ThreadLocalRandom.current().nextInt(1, 1_000_000));
     }
 
     /** Names of its own, for a worker with the given id. */
@@ -56,29 +61,15 @@ record TestWorker(String id, String commandQueue, String eventsQueue, String dea
         return workerQueuePrefix + workerId;
     }
 
-    /** Sets the worker's id, data directory, broker and every queue name. */
-    void register(DynamicPropertyRegistry properties) {
-        properties().forEach((key, value) -> properties.add(key, () -> value));
-    }
-
     /**
-     * Sets what {@link #register} sets but the WhatsApp implementation, left to the application's default: the real
-     * WhatsApp through whatsmeow and its native library.
+     * The worker's configuration: id, data directory, broker, the simulated WhatsApp and, when they are its own, the
+     * queue names (the contract's are the application's defaults).
      */
-    void registerWithDefaultClient(DynamicPropertyRegistry properties) {
-        Map<String, Object> all = properties();
-        all.remove(CLIENT);
-        all.forEach((key, value) -> properties.add(key, () -> value));
-    }
-
-    /** Sets the worker's id, data directory and broker, and leaves the queue names to the application's defaults. */
-    void registerIdentity(DynamicPropertyRegistry properties) {
-        identity().forEach((key, value) -> properties.add(key, () -> value));
-    }
-
-    /** The worker's configuration: id, data directory, broker and every queue name. */
     Map<String, Object> properties() {
         Map<String, Object> properties = identity();
+        if (!sharedQueuesAreOurs) {
+            return properties;
+        }
         properties.put("worker.amqp.command-queue", commandQueue);
         properties.put("worker.amqp.events-queue", eventsQueue);
         properties.put("worker.amqp.dead-letter-queue", deadLetterQueue);

@@ -2,47 +2,32 @@ package dev.waworker.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.testing.LogCapture;
-import dev.waworker.testing.RefusingPort;
+import dev.waworker.testing.WorkerHttp;
 
 /**
  * A worker whose broker cannot be reached, with the default ports (actuator on the HTTP port): it runs and is
  * alive, but not ready, so the image's HEALTHCHECK fails, as the issue's reproduction of a lying HEALTHCHECK asked;
  * each failed probe logs one line, without a stack trace.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@WorkerIntegrationTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, brokerReachable = false)
 @DirtiesContext
 class UnreachableBrokerHealthIT {
-
-    private static final TestWorker WORKER = TestWorker.unique("no-broker");
 
     @LocalServerPort
     private int port;
 
-    @DynamicPropertySource
-    static void worker(DynamicPropertyRegistry properties) throws IOException {
-        Map<String, Object> settings = WORKER.properties();
-        int refusing = RefusingPort.port();
-        settings.put("spring.rabbitmq.port", refusing);
-        settings.forEach((key, value) -> properties.add(key, () -> value));
-    }
-
     @Test
     void aliveButNotReadyAndTheHealthcheckFailsWithOneLogLinePerProbe() throws Exception {
         try (LogCapture logs = LogCapture.of(CommandIntakeHealth.class)) {
-            assertThat(HealthProbesIT.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
-            assertThat(HealthProbesIT.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
-            var health = HealthProbesIT.get(port, "/actuator/health");
+            assertThat(WorkerHttp.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+            assertThat(WorkerHttp.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+            var health = WorkerHttp.get(port, "/actuator/health");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).contains("\"status\":\"DOWN\"").doesNotContain("reason", "components");
 

@@ -3,9 +3,7 @@ package dev.waworker.whatsapp.simulated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.testing.LogCapture;
-import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientEventListener;
 import dev.waworker.whatsapp.ClientSpec;
@@ -28,7 +23,7 @@ import dev.waworker.whatsapp.PairingCode;
 import dev.waworker.whatsapp.StoredDevice;
 import dev.waworker.whatsapp.WhatsAppClient;
 
-class SimulatedWhatsAppTest {
+class SimulatedWhatsAppTest extends NetworkByHand {
 
     private static final Pattern PAIRING_STRING = Pattern.compile(
             "https://wa\\.me/settings/linked_devices#(2@[A-Za-z0-9+/]+={0,2}),"
@@ -39,13 +34,6 @@ class SimulatedWhatsAppTest {
     private static final Duration CODE_TTL = Duration.ofSeconds(160);
     private static final ClientSpec NUMBER_6 = new ClientSpec(6, "+221771234567");
 
-    @TempDir
-    Path dataDir;
-
-    private final ManualClock clock = new ManualClock(Instant.parse("2025-12-06T14:00:00Z"));
-    private final ManualExecutor eventThread = new ManualExecutor();
-    private final RecordingListener listener = new RecordingListener();
-
     private SimulatedWhatsApp network;
 
     @BeforeEach
@@ -54,8 +42,7 @@ class SimulatedWhatsAppTest {
     }
 
     private SimulatedWhatsApp startNetwork(int refsPerConnection) {
-        return SimulatedWhatsApp.startIn(dataDir, new WhatsAppProperties.Simulator(FIRST_TTL, NEXT_TTL,
-                refsPerConnection, CODE_TTL), clock, eventThread);
+        return startNetwork(FIRST_TTL, NEXT_TTL, refsPerConnection, CODE_TTL);
     }
 
     private WhatsAppClient open(ClientSpec spec, ClientEventListener listener) {
@@ -64,9 +51,18 @@ class SimulatedWhatsAppTest {
 
     private WhatsAppClient connectedUnpairedClient() {
         WhatsAppClient client = open(NUMBER_6, listener);
-        client.connect();
-        eventThread.runAll();
+        connectAndDeliver(client);
         return client;
+    }
+
+    /** Number 6 linked: the outcome names its device, stored, and its client heard pair success, then connected. */
+    private void assertNumberSixLinked(Object outcome) {
+        StoredDevice device = new StoredDevice(6, "+221771234567", "221771234567:1@s.whatsapp.net");
+        assertThat(outcome).isEqualTo(new ScanOutcome.Linked(device));
+        assertThat(listener.eventsAfter(1)).containsExactly(
+                new ClientEvent.PairSuccess(device.jid(), "+221771234567", SimulatedWhatsApp.PHONE_PLATFORM),
+                new ClientEvent.Connected(device.jid(), "+221771234567"));
+        assertThat(network.storedDevices()).containsExactly(device);
     }
 
     /** A client of number 6 whose QR was scanned by the requested account, all its events delivered. */
@@ -164,13 +160,8 @@ class SimulatedWhatsAppTest {
         ScanOutcome outcome = network.scan(6, Optional.empty());
         eventThread.runAll();
 
-        StoredDevice device = new StoredDevice(6, "+221771234567", "221771234567:1@s.whatsapp.net");
-        assertThat(outcome).isEqualTo(new ScanOutcome.Linked(device));
-        assertThat(listener.eventsAfter(1)).containsExactly(
-                new ClientEvent.PairSuccess(device.jid(), "+221771234567", SimulatedWhatsApp.PHONE_PLATFORM),
-                new ClientEvent.Connected(device.jid(), "+221771234567"));
+        assertNumberSixLinked(outcome);
         assertThat(client.isPaired()).isTrue();
-        assertThat(network.storedDevices()).containsExactly(device);
         assertThat(network.scan(6, Optional.empty())).as("the connection no longer shows a QR")
                 .isInstanceOf(ScanOutcome.NoLiveQr.class);
     }
@@ -203,8 +194,7 @@ class SimulatedWhatsAppTest {
         client.disconnect();
         int seen = listener.events().size();
 
-        client.connect();
-        eventThread.runAll();
+        connectAndDeliver(client);
 
         assertThat(listener.eventsAfter(seen))
                 .containsExactly(new ClientEvent.Connected("221771234567:1@s.whatsapp.net", "+221771234567"));
@@ -217,8 +207,7 @@ class SimulatedWhatsAppTest {
         assertThat(network.scan(6, Optional.empty())).as("the dropped connection's refs died")
                 .isInstanceOf(ScanOutcome.NoLiveQr.class);
 
-        client.connect();
-        eventThread.runAll();
+        connectAndDeliver(client);
 
         List<ClientEvent.QrCodes> batches = listener.events().stream()
                 .map(ClientEvent.QrCodes.class::cast).toList();
@@ -283,8 +272,7 @@ class SimulatedWhatsAppTest {
         int seen = listener.events().size();
 
         client.logout();
-        client.connect();
-        eventThread.runAll();
+        connectAndDeliver(client);
 
         assertThat(network.storedDevices()).isEmpty();
         assertThat(listener.eventsAfter(seen)).singleElement().isInstanceOf(ClientEvent.QrCodes.class);
@@ -405,12 +393,7 @@ class SimulatedWhatsAppTest {
             CodeEntryOutcome outcome = network.enterCode(6, code, Optional.empty());
             eventThread.runAll();
 
-            StoredDevice device = new StoredDevice(6, "+221771234567", "221771234567:1@s.whatsapp.net");
-            assertThat(outcome).isEqualTo(new ScanOutcome.Linked(device));
-            assertThat(listener.eventsAfter(1)).containsExactly(
-                    new ClientEvent.PairSuccess(device.jid(), "+221771234567", SimulatedWhatsApp.PHONE_PLATFORM),
-                    new ClientEvent.Connected(device.jid(), "+221771234567"));
-            assertThat(network.storedDevices()).containsExactly(device);
+            assertNumberSixLinked(outcome);
             assertThat(network.enterCode(6, code, Optional.empty())).as("used up")
                     .isInstanceOf(CodeEntryOutcome.NoLiveCode.class);
         }
@@ -457,8 +440,7 @@ class SimulatedWhatsAppTest {
             String code = client.requestPairingCode().code();
 
             client.disconnect();
-            client.connect();
-            eventThread.runAll();
+            connectAndDeliver(client);
 
             assertThat(network.enterCode(6, code, Optional.empty())).isInstanceOf(CodeEntryOutcome.NoLiveCode.class);
         }

@@ -6,49 +6,35 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
-import dev.waworker.config.WhatsAppProperties;
-import dev.waworker.testing.ManualClock;
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.ClientSpec;
 import dev.waworker.whatsapp.WhatsAppClient;
 
 /** The controller's HTTP mapping, status codes and JSON, in front of a real simulated network. */
-class SimulatorControllerTest {
+class SimulatorControllerTest extends NetworkByHand {
 
     private static final Duration CODE_TTL = Duration.ofSeconds(160);
 
-    @TempDir
-    Path dataDir;
-
-    private final ManualClock clock = new ManualClock(Instant.parse("2025-12-06T14:00:00Z"));
-    private final ManualExecutor eventThread = new ManualExecutor();
-    private final RecordingListener listener = new RecordingListener();
     private SimulatedWhatsApp network;
     private MockMvc http;
 
     @BeforeEach
     void startTheNetwork() {
-        network = SimulatedWhatsApp.startIn(dataDir,
-                new WhatsAppProperties.Simulator(Duration.ofSeconds(20), Duration.ofSeconds(20), 6,
-                        CODE_TTL), clock, eventThread);
+        network = startNetwork(Duration.ofSeconds(20), Duration.ofSeconds(20), 6, CODE_TTL);
         http = MockMvcBuilders.standaloneSetup(new SimulatorController(network)).build();
     }
 
     private void numberSixShowsAQr() {
-        new SimulatedClientFactory(network).open(new ClientSpec(6, "+221771234567"), listener).connect();
-        eventThread.runAll();
+        connectAndDeliver(new SimulatedClientFactory(network).open(new ClientSpec(6, "+221771234567"), listener));
     }
 
     private ResultActions scan(String body) throws Exception {
