@@ -61,6 +61,16 @@ management_answers() {
   (exec 3<>/dev/tcp/127.0.0.1/15672) 2>/dev/null
 }
 
+# wait_until PROBE SECONDS WHAT: runs PROBE every second until it succeeds, else stops the script saying WHAT did not
+# come; sets WAITED to the seconds it took.
+wait_until() {
+  WAITED=0
+  until "$1"; do
+    [ "$WAITED" -ge "$2" ] && die "$3 within $2 s"
+    sleep 1; WAITED=$((WAITED + 1))
+  done
+}
+
 # Makes sure RabbitMQ listens on localhost:5672 with its management API on :15672 (used by scripts/command.sh and
 # scripts/events.sh): installs Debian/Ubuntu's rabbitmq-server where missing, starts it, and enables the management
 # plugin whenever it is off, also on a broker that was already running.
@@ -77,12 +87,8 @@ ensure_rabbitmq() {
     fi
     say "starting RabbitMQ"
     as_root env PATH="/usr/sbin:$PATH" rabbitmq-server -detached || die "rabbitmq-server -detached failed"
-    local waited=0
-    until rabbitmq_answers; do
-      [ "$waited" -ge 90 ] && die "RabbitMQ did not open port 5672 within 90 s (see /var/log/rabbitmq)"
-      sleep 1; waited=$((waited + 1))
-    done
-    say "RabbitMQ is up (${waited}s)"
+    wait_until rabbitmq_answers 90 "RabbitMQ did not open port 5672 (see /var/log/rabbitmq)"
+    say "RabbitMQ is up (${WAITED}s)"
   fi
   ensure_rabbitmq_management
 }
@@ -102,12 +108,8 @@ ensure_rabbitmq_management() {
   say "enabling RabbitMQ's management plugin (scripts/command.sh and scripts/events.sh use its API)"
   as_root env PATH="/usr/sbin:$PATH" "$plugins" enable --quiet rabbitmq_management >/dev/null \
     || die "could not enable the management plugin: run 'sudo rabbitmq-plugins enable rabbitmq_management'"
-  local waited=0
-  until management_answers; do
-    [ "$waited" -ge 60 ] && die "the management API did not open port 15672 within 60 s (see /var/log/rabbitmq)"
-    sleep 1; waited=$((waited + 1))
-  done
-  say "RabbitMQ's management API answers on localhost:15672"
+  wait_until management_answers 60 "the management API did not open port 15672 (see /var/log/rabbitmq)"
+  say "RabbitMQ's management API answers on localhost:15672 (${WAITED}s)"
 }
 
 # The native bridge (src/main/go/wabridge) needs Go with cgo, hence a C compiler too. go.mod asks for Go 1.26: any
