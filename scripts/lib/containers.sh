@@ -99,6 +99,10 @@ ensure_made_image() {
 WAW_TRUST_STEPS='COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY cacerts /etc/ssl/certs/java/cacerts'
 
+# A UTF-8 locale, as the eclipse-temurin images set one: under Debian's default POSIX locale Java reads file names
+# and writes the terminal in ASCII (a data directory named "données" cannot even be opened).
+WAW_UTF8='LANG=C.UTF-8'
+
 # Stand-in for golang:1.26-bookworm: Debian's go and gcc, and the Go 1.26 toolchain from the module proxy, which
 # GOTOOLCHAIN makes every go command use.
 WAW_GO_IMAGE=localhost/waw-base/go:1.26
@@ -120,7 +124,7 @@ waw_jdk_recipe() {
 FROM $WAW_BASE_IMAGE
 RUN apt-get update -qq && apt-get install -y -qq openjdk-21-jdk-headless >/dev/null && rm -rf /var/lib/apt/lists/*
 $WAW_TRUST_STEPS
-ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64
+ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64 $WAW_UTF8
 EOF
 }
 
@@ -132,6 +136,7 @@ FROM $WAW_BASE_IMAGE
 RUN apt-get update -qq && apt-get install -y -qq openjdk-21-jre-headless >/dev/null \\
     && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /usr/share/doc/* /usr/share/man/*
 $WAW_TRUST_STEPS
+ENV $WAW_UTF8
 EOF
 }
 
@@ -144,6 +149,6 @@ FROM $WAW_GO_IMAGE
 RUN apt-get update -qq && apt-get install -y -qq openjdk-21-jdk-headless rabbitmq-server procps python3 >/dev/null \\
     && rm -rf /var/lib/apt/lists/*
 $WAW_TRUST_STEPS
-ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64
+ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64 $WAW_UTF8
 EOF
 }
