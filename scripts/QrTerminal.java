@@ -1,6 +1,10 @@
 import java.awt.image.BufferedImage;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
 import javax.imageio.ImageIO;
 
@@ -32,7 +36,11 @@ public class QrTerminal {
             }
             out.append("\u001b[0m\n");
         }
-        System.out.print(out);
+        // The half blocks exist only in Unicode: written as UTF-8 whatever the locale, since under a POSIX locale
+        // (a container, a bare ssh session) System.out would turn each into '?' and the QR could not be scanned.
+        PrintStream terminal = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        terminal.print(out);
+        terminal.flush();
     }
 
     private static boolean dark(boolean[][] modules, int row, int column) {

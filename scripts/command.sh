@@ -5,7 +5,7 @@
 #   scripts/command.sh regenerate_qr|close|reconnect 6 +221771234567
 #   PAIRING_METHOD=code scripts/command.sh create 6 +221771234567   # pair by typing a code instead of a QR
 # Environment: RABBITMQ_API (default http://localhost:15672), RABBITMQ_USER/RABBITMQ_PASSWORD (guest/guest),
-# COMMAND_QUEUE (default whatsapp.session.update).
+# RABBITMQ_VHOST (default /), COMMAND_QUEUE (default whatsapp.session.update).
 # The JSON is built by a JSON library, never by pasting text, and checked before it leaves: a number id that is
 # not an integer stops the script (exit 2). A command the worker will refuse (an unknown action, a malformed phone
 # number) is still sent, on purpose, with a warning: that is how bad input is tried out.
@@ -13,6 +13,7 @@ set -euo pipefail
 [ $# -ge 3 ] || { sed -n '2,8p' "$0"; exit 2; }
 api="${RABBITMQ_API:-http://localhost:15672}"
 queue="${COMMAND_QUEUE:-whatsapp.session.update}"
+vhost="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "${RABBITMQ_VHOST:-/}")"
 request="$(python3 - "$queue" "$@" <<'PY'
 import json, os, re, sys, time
 queue, action, number_id, phone = sys.argv[1:5]
@@ -45,8 +46,10 @@ PY
 )" || exit 2
 body="$(printf '%s' "$request" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"])')"
 answer="$(curl -sS -u "${RABBITMQ_USER:-guest}:${RABBITMQ_PASSWORD:-guest}" -H 'content-type: application/json' \
-  -X POST "$api/api/exchanges/%2F/amq.default/publish" -d "$request")" \
-  || { echo "the management API at $api does not answer: rabbitmq-plugins enable rabbitmq_management" >&2; exit 1; }
+  -X POST "$api/api/exchanges/$vhost/amq.default/publish" -d "$request")" \
+  || { echo "command.sh: RabbitMQ's management API does not answer at $api. Enable it where the broker runs:" \
+       "sudo rabbitmq-plugins enable rabbitmq_management (scripts/start-worker.sh does it for a local broker)," \
+       "or set RABBITMQ_API" >&2; exit 1; }
 case "$answer" in
   *'"routed":true'*) echo "sent to $queue: $body" ;;
   *) echo "not routed (is the worker running? it declares $queue): $answer" >&2; exit 1 ;;

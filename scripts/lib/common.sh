@@ -57,30 +57,59 @@ rabbitmq_answers() {
   (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null
 }
 
-# Makes sure RabbitMQ listens on localhost:5672 with its management API (used by scripts/command.sh and
-# scripts/events.sh): installs Debian/Ubuntu's rabbitmq-server where missing and starts it.
+management_answers() {
+  (exec 3<>/dev/tcp/127.0.0.1/15672) 2>/dev/null
+}
+
+# wait_until PROBE SECONDS WHAT: runs PROBE every second until it succeeds, else stops the script saying WHAT did not
+# come; sets WAITED to the seconds it took.
+wait_until() {
+  WAITED=0
+  until "$1"; do
+    [ "$WAITED" -ge "$2" ] && die "$3 within $2 s"
+    sleep 1; WAITED=$((WAITED + 1))
+  done
+}
+
+# Makes sure RabbitMQ listens on localhost:5672 with its management API on :15672 (used by scripts/command.sh and
+# scripts/events.sh): installs Debian/Ubuntu's rabbitmq-server where missing, starts it, and enables the management
+# plugin whenever it is off, also on a broker that was already running.
 ensure_rabbitmq() {
   if rabbitmq_answers; then
     say "RabbitMQ answers on localhost:5672"
+  else
+    if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
+      command -v apt-get >/dev/null 2>&1 || die "RabbitMQ is not running and this is not a Debian/Ubuntu machine: start a broker on localhost:5672"
+      say "installing rabbitmq-server (Debian package)"
+      as_root apt-get update -qq || die "apt-get update failed"
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null \
+        || die "apt-get install rabbitmq-server failed"
+    fi
+    say "starting RabbitMQ"
+    as_root env PATH="/usr/sbin:$PATH" rabbitmq-server -detached || die "rabbitmq-server -detached failed"
+    wait_until rabbitmq_answers 90 "RabbitMQ did not open port 5672 (see /var/log/rabbitmq)"
+    say "RabbitMQ is up (${WAITED}s)"
+  fi
+  ensure_rabbitmq_management
+}
+
+# The management plugin, enabled on the local broker when its API does not answer. A broker that is not this
+# machine's own install (a container, another host) cannot be changed from here: the message says what to run.
+ensure_rabbitmq_management() {
+  management_answers && return
+  local plugins
+  plugins="$(command -v rabbitmq-plugins 2>/dev/null || true)"
+  [ -n "$plugins" ] || [ ! -x /usr/sbin/rabbitmq-plugins ] || plugins=/usr/sbin/rabbitmq-plugins
+  if [ -z "$plugins" ]; then
+    say "WARNING: RabbitMQ's management API does not answer on :15672 and this machine has no rabbitmq-plugins:" \
+      "run 'rabbitmq-plugins enable rabbitmq_management' where the broker runs (scripts/command.sh and scripts/events.sh need it)"
     return
   fi
-  if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
-    command -v apt-get >/dev/null 2>&1 || die "RabbitMQ is not running and this is not a Debian/Ubuntu machine: start a broker on localhost:5672"
-    say "installing rabbitmq-server (Debian package)"
-    as_root apt-get update -qq || die "apt-get update failed"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null \
-      || die "apt-get install rabbitmq-server failed"
-  fi
-  say "starting RabbitMQ"
-  as_root env PATH="/usr/sbin:$PATH" rabbitmq-server -detached || die "rabbitmq-server -detached failed"
-  local waited=0
-  until rabbitmq_answers; do
-    [ "$waited" -ge 90 ] && die "RabbitMQ did not open port 5672 within 90 s (see /var/log/rabbitmq)"
-    sleep 1; waited=$((waited + 1))
-  done
-  as_root env PATH="/usr/sbin:$PATH" rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 \
-    || say "could not enable the management plugin (scripts/command.sh and scripts/events.sh need it)"
-  say "RabbitMQ is up (${waited}s)"
+  say "enabling RabbitMQ's management plugin (scripts/command.sh and scripts/events.sh use its API)"
+  as_root env PATH="/usr/sbin:$PATH" "$plugins" enable --quiet rabbitmq_management >/dev/null \
+    || die "could not enable the management plugin: run 'sudo rabbitmq-plugins enable rabbitmq_management'"
+  wait_until management_answers 60 "the management API did not open port 15672 (see /var/log/rabbitmq)"
+  say "RabbitMQ's management API answers on localhost:15672 (${WAITED}s)"
 }
 
 # The native bridge (src/main/go/wabridge) needs Go with cgo, hence a C compiler too. go.mod asks for Go 1.26: any

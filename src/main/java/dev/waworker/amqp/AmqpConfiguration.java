@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
@@ -97,6 +98,21 @@ class AmqpConfiguration {
                 sessions::shutdown, events, lifecycle.getTimeoutPerShutdownPhase());
     }
 
+    /**
+     * The broker connection in the log: one WARN when it is lost, one INFO when it is back, Spring AMQP's lines
+     * about each retry held back meanwhile; a declaration refused by the broker is not logged twice.
+     */
+    @Bean(destroyMethod = "close")
+    AutoCloseable brokerConnectionLog(ConnectionFactory connectionFactory, Clock clock) {
+        if (connectionFactory instanceof AbstractConnectionFactory factory) {
+            factory.setCloseExceptionLogger(new ChannelCloseLog());
+        }
+        BrokerConnectionLog connection = new BrokerConnectionLog(
+                connectionFactory.getHost() + ":" + connectionFactory.getPort(), CONSUMER_RECOVERY, clock);
+        connectionFactory.addConnectionListener(connection);
+        return BrokerRetryLogFilter.install(connection);
+    }
+
     /** {@code commands} in {@code /actuator/health}: the readiness group's view of the intake and the broker. */
     @Bean
     HealthIndicator commandsHealthIndicator(CommandIntake intake, ConnectionFactory connectionFactory) {
@@ -109,6 +125,12 @@ class AmqpConfiguration {
      */
     /** How often stopped consumers are restarted, and how long a failed start waits before the next try. */
     static final Duration CONSUMER_RECOVERY = Duration.ofSeconds(1);
+    /**
+     * How often the container's monitor looks for consumers to restart. It restarts them only once more than
+     * {@link #CONSUMER_RECOVERY} has passed since its last try, so a monitor as slow as that interval would retry
+     * every other tick (every 2 s); a quarter of it keeps the retries 1 to 1.25 s apart.
+     */
+    static final Duration CONSUMER_MONITOR = CONSUMER_RECOVERY.dividedBy(4);
 
     private static DirectMessageListenerContainer commandContainer(ConnectionFactory connectionFactory,
             RabbitAdmin admin, CommandListener listener, WorkerProperties worker) {
@@ -125,7 +147,7 @@ class AmqpConfiguration {
         // After the broker comes back, consumers are restarted by the container's monitor: every second rather
         // than Spring's defaults (a 30 s monitor, restarts at most every 5 s), so that commands flow again within
         // about a second.
-        container.setMonitorInterval(CONSUMER_RECOVERY.toMillis());
+        container.setMonitorInterval(CONSUMER_MONITOR.toMillis());
         container.setRecoveryInterval(CONSUMER_RECOVERY.toMillis());
         container.setFailedDeclarationRetryInterval(CONSUMER_RECOVERY.toMillis());
         container.afterPropertiesSet();

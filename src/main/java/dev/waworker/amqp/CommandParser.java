@@ -40,6 +40,12 @@ public final class CommandParser {
     private static final Set<String> ACCEPTED_MEDIA_TYPES =
             Set.of("application/json", "text/plain", "application/octet-stream");
     private static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{8,15}");
+    /**
+     * A number id written as text, as many PHP and JavaScript backends send it ({@code "14"}): the decimal digits
+     * of a positive integer, nothing else (no sign, spaces, leading zeros or fraction), so that one id has one
+     * spelling.
+     */
+    private static final Pattern NUMBER_ID_TEXT = Pattern.compile("[1-9][0-9]{0,18}");
     /** Long enough to recognise a value in a dead-letter header, short enough not to copy a body into it. */
     private static final int MAX_QUOTED_CHARS = 64;
 
@@ -162,7 +168,7 @@ public final class CommandParser {
             JsonNode given = data.path("numberId");
             return given.isMissingNode()
                     ? "missing data.numberId"
-                    : "numberId must be a positive integer, was " + describe(given);
+                    : "numberId must be a positive integer (or its decimal digits as a string), was " + describe(given);
         }
         if (phone.isMissingNode()) {
             return "missing data.phoneNumber";
@@ -183,9 +189,17 @@ public final class CommandParser {
         };
     }
 
+    /** A positive 64-bit integer, given as a JSON integer or as a string of its decimal digits. */
     private static OptionalLong readNumberId(JsonNode node) {
         if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() > 0) {
             return OptionalLong.of(node.longValue());
+        }
+        if (node.isString() && NUMBER_ID_TEXT.matcher(node.stringValue()).matches()) {
+            try {
+                return OptionalLong.of(Long.parseLong(node.stringValue()));
+            } catch (NumberFormatException beyondLong) {
+                return OptionalLong.empty();
+            }
         }
         return OptionalLong.empty();
     }

@@ -308,7 +308,7 @@ final class SessionDecider {
      */
     private static Step rejectAccount(NumberSession session, String linkingPhoneNumber, Instant now) {
         String usedBy = session.pairing().display().usedBy();
-        log.warn("Phone mismatch for {}: the account {} is {}", session.sessionId(), usedBy, linkingPhoneNumber);
+        log.warn("Phone mismatch for {}: the account that {} is {}", session.sessionId(), usedBy, linkingPhoneNumber);
         return end(session, Optional.of(Outcome.PHONE_MISMATCH), true, new WorkerEvent.Error(session.header(now),
                 ErrorCode.PHONE_MISMATCH, "The WhatsApp account that " + usedBy + " (" + linkingPhoneNumber
                         + ") is not " + session.phoneNumber() + ". Nothing was linked; please request a new"

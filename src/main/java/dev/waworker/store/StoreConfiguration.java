@@ -1,8 +1,5 @@
 package dev.waworker.store;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -42,11 +39,9 @@ public class StoreConfiguration {
     @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
     DataSource embeddedDataSource(WorkerProperties worker) {
         Path file = worker.dataDir().resolve(SQLITE_FILE).toAbsolutePath();
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create worker.data-dir " + file.getParent(), e);
-        }
+        // Owner only (0700, 0600): worker.db keeps QR images, credentials, while they wait in the outbox.
+        OwnerOnlyFiles.directory(file.getParent());
+        OwnerOnlyFiles.file(file, "-wal", "-shm");
         HikariConfig config = new HikariConfig();
         config.setPoolName("worker-db");
         config.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");

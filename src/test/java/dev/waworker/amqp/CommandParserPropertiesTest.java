@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -220,6 +221,17 @@ class CommandParserPropertiesTest {
                 .isEqualTo(phone != null && phone.isString() ? Optional.of(phone.stringValue()) : Optional.empty());
     }
 
+    @Property(tries = 300)
+    void readsANumberIdGivenAsTheStringOfItsDigitsAsTheSameNumber(@ForAll("validCommands") WireCommand wire) {
+        ObjectNode json = wire.toJson();
+        data(json).put("numberId", Long.toString(wire.numberId()));
+
+        ParseResult result = parser.parse(encode(json, Wrapping.PLAIN), "application/json");
+
+        assertThat(result).isInstanceOf(Valid.class);
+        assertThat(((Valid) result).command().command().numberId()).isEqualTo(wire.numberId());
+    }
+
     @Property(tries = 1000)
     void readsNoNumberIdWhenTheNumberIdIsBroken(
             @ForAll("validCommands") WireCommand wire,
@@ -333,9 +345,16 @@ class CommandParserPropertiesTest {
                         .map(id -> breakage("numberId " + id, root -> data(root).put("numberId", id))),
                 Arbitraries.doubles()
                         .map(id -> breakage("numberId " + id, root -> data(root).put("numberId", id))),
-                Arbitraries.longs().between(1, Long.MAX_VALUE)
+                // Text other than a positive long's plain decimal digits (those are read: see the property above).
+                Combinators.combine(Arbitraries.longs().between(0, Long.MAX_VALUE),
+                                Arbitraries.of("0%d", "+%d", "-%d", " %d", "%d ", "%d.0", "%de0", "0x%x"))
+                        .as((id, format) -> String.format(Locale.ROOT, format, id))
+                        .map(id -> breakage("numberId '" + id + "'", root -> data(root).put("numberId", id))),
+                Arbitraries.just(breakage("numberId '0'", root -> data(root).put("numberId", "0"))),
+                Arbitraries.bigIntegers().between(BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE),
+                                BigInteger.TEN.pow(40))
                         .map(id -> breakage("numberId '" + id + "'",
-                                root -> data(root).put("numberId", Long.toString(id)))));
+                                root -> data(root).put("numberId", id.toString()))));
     }
 
     private static Arbitrary<String> phoneNumbers() {

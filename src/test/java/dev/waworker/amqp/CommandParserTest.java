@@ -124,20 +124,39 @@ class CommandParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "0|numberId must be a positive integer, was 0",
-            "-3|numberId must be a positive integer, was -3",
-            "6.0|numberId must be a positive integer, was 6.0",
-            "6.5|numberId must be a positive integer, was 6.5",
-            "\"6\"|numberId must be a positive integer, was the string '6'",
-            "9223372036854775808|numberId must be a positive integer, was 9223372036854775808",
-            "null|numberId must be a positive integer, was null",
-            "true|numberId must be a positive integer, was true",
-            "{}|numberId must be a positive integer, was an object"})
-    void refusesANumberIdThatIsNotAPositiveLong(String numberId, String reason) {
+            "0|0",
+            "-3|-3",
+            "6.0|6.0",
+            "6.5|6.5",
+            "9223372036854775808|9223372036854775808",
+            "null|null",
+            "true|true",
+            "{}|an object",
+            "\"0\"|the string '0'",
+            "\"014\"|the string '014'",
+            "\"-3\"|the string '-3'",
+            "\"+3\"|the string '+3'",
+            "\" 14\"|the string ' 14'",
+            "\"14.0\"|the string '14.0'",
+            "\"1e3\"|the string '1e3'",
+            "\"\"|the string ''",
+            "\"fourteen\"|the string 'fourteen'",
+            "\"\uff11\uff14\"|the string '\uff11\uff14'",
+            "\"9223372036854775808\"|the string '9223372036854775808'"})
+    void refusesANumberIdThatIsNotAPositiveLong(String numberId, String given) {
         Invalid invalid = invalid(command("create", numberId, "\"+221771234567\"", null), "application/json");
 
-        assertThat(invalid.reason()).isEqualTo(reason);
+        assertThat(invalid.reason())
+                .isEqualTo("numberId must be a positive integer (or its decimal digits as a string), was " + given);
         assertThat(invalid.numberId()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"\"14\"|14", "\"6\"|6", "\"9223372036854775807\"|9223372036854775807"})
+    void readsANumberIdWrittenAsItsDecimalDigits(String numberId, long expected) {
+        // PHP and JavaScript backends often send ids as strings: "14" is number 14, and its events say 14.
+        assertThat(valid(command("create", numberId, "\"+221771234567\"", null), "application/json")
+                .command().numberId()).isEqualTo(expected);
     }
 
     @Test

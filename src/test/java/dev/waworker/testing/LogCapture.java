@@ -10,17 +10,32 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
-/** Captures what one logger logs, at every level, for the duration of a try-with-resources block. */
+/**
+ * Captures what one logger logs, at every level, for the duration of a try-with-resources block. Meanwhile its
+ * lines go to the capture only, not to the console as well: they are what the test provokes and checks (a failed
+ * step, a refused connection), and printed they would read as alarming ERRORs in the build's log.
+ */
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
     private final Level previousLevel;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final boolean previousAdditivity;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            // Read the MDC and the message now, on the logging thread: they are read lazily otherwise, when the
+            // step that set the MDC has cleared it.
+            event.prepareForDeferredProcessing();
+            super.append(event);
+        }
+    };
 
     private LogCapture(String loggerName) {
         logger = (Logger) LoggerFactory.getLogger(loggerName);
         previousLevel = logger.getLevel();
+        previousAdditivity = logger.isAdditive();
         logger.setLevel(Level.DEBUG);
+        logger.setAdditive(false);
         appender.start();
         logger.addAppender(appender);
     }
@@ -58,6 +73,7 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.detachAppender(appender);
+        logger.setAdditive(previousAdditivity);
         logger.setLevel(previousLevel);
     }
 }
