@@ -71,7 +71,7 @@ class PoisonMessagesIT extends WorkerTestBase {
                 case 0 -> "not json " + i;
                 case 1 -> "[".repeat(2000 + i % 100);
                 case 2 -> "{\"action\":\"nope\\r\\n" + i + "\"}";
-                default -> "{\"action\":\"create\",\"data\":{\"numberId\":\"" + i + "\"}}";
+                default -> "{\"action\":\"create\",\"data\":{\"numberId\":\"n" + i + "\"}}";
             });
         }
         backend.sendJsonInOrder(worker.commandQueue(), malformed);

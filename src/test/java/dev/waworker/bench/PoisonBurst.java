@@ -89,7 +89,7 @@ public final class PoisonBurst {
             case 0 -> "not json " + i;
             case 1 -> "[".repeat(2000);
             case 2 -> "{\"action\":\"nope\\r\\n" + i + "\"}";
-            default -> "{\"action\":\"create\",\"data\":{\"numberId\":\"" + i + "\"}}";
+            default -> "{\"action\":\"create\",\"data\":{\"numberId\":\"n" + i + "\"}}";
         };
         return body.getBytes(StandardCharsets.UTF_8);
     }
