@@ -89,8 +89,8 @@ final class SessionDecider {
     private Step withoutSession(Input input, Instant now) {
         return switch (input) {
             case Input.Command(SessionCommand command) -> commandWithoutSession(command, now);
-            case Input.StatusAsked(SessionCommand command, Optional<NumberStatus> recorded) -> report(
-                    Optional.empty(), recorded.orElseGet(() -> NumberStatus.unknown(command.numberId(), command.phoneNumber())),
+            case Input.StatusAsked(SessionCommand command, Optional<NumberStatus> recorded) -> report(Optional.empty(),
+                    recorded.orElseGet(() -> NumberStatus.unknown(command.numberId(), command.phoneNumber())),
                     Optional.empty(), command, now);
             case Input.Restart(ValidationRecord record) -> onRestart(record, now);
             case Input.Reconnect reconnect -> {
@@ -187,7 +187,7 @@ final class SessionDecider {
                         new WorkerEvent.Disconnected(session.header(now), CLOSED_BY_BACKEND));
             }
             case RECONNECT -> onReconnect(session, command, now);
-            case STATUS -> throw new IllegalStateException("status is answered before");
+            case STATUS -> throw new IllegalStateException("status is answered above, before any phone number check");
         };
     }
 
