@@ -23,7 +23,8 @@ import dev.waworker.session.WorkerEvent;
 
 /**
  * The session layer's journal in the worker's database: a lane step's record (the {@code validation} table, one
- * row per live session) and its events (the transactional {@code outbox}) are written in one transaction. The
+ * row per live session), its events (the transactional {@code outbox}) and where the number now stands (the
+ * {@code number_status} table, see {@link NumberStatusTable}) are written in one transaction. The
  * {@link OutboxReader} hands the events on. Rows carry the worker's id, so that several workers may share one
  * PostgreSQL database.
  */

@@ -175,7 +175,9 @@ class CommandParserPropertiesTest {
         switch (result) {
             case Valid(ParsedCommand parsed) -> {
                 assertThat(parsed.command().numberId()).isPositive();
-                if (parsed.command().type() != SessionCommand.Type.STATUS || !parsed.command().phoneNumber().isEmpty()) {
+                boolean statusWithoutPhone = parsed.command().type() == SessionCommand.Type.STATUS
+                        && parsed.command().phoneNumber().isEmpty();
+                if (!statusWithoutPhone) {
                     assertThat(parsed.command().phoneNumber()).matches(PHONE_NUMBER);
                 }
                 parsed.workerId().ifPresent(id -> assertThat(id).isNotBlank());
