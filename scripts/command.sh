@@ -4,36 +4,44 @@
 #   scripts/command.sh create 6 +221771234567 [workerId]
 #   scripts/command.sh regenerate_qr|close|reconnect 6 +221771234567
 #   PAIRING_METHOD=code scripts/command.sh create 6 +221771234567   # pair by typing a code instead of a QR
+#   scripts/command.sh status 6 [+221771234567]   # where number 6 stands (its live QR again while it pairs)
+#   [REQUEST_ID=r1] scripts/command.sh status     # a resync: every number the workers know, then status_end
 # Environment: RABBITMQ_API (default http://localhost:15672), RABBITMQ_USER/RABBITMQ_PASSWORD (guest/guest),
 # RABBITMQ_VHOST (default /), COMMAND_QUEUE (default whatsapp.session.update).
 # The JSON is built by a JSON library, never by pasting text, and checked before it leaves: a number id that is
 # not an integer stops the script (exit 2). A command the worker will refuse (an unknown action, a malformed phone
 # number) is still sent, on purpose, with a warning: that is how bad input is tried out.
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n '2,8p' "$0"; exit 2; }
+[ $# -ge 3 ] || { [ "${1:-}" = status ]; } || { sed -n '2,10p' "$0"; exit 2; }
 api="${RABBITMQ_API:-http://localhost:15672}"
 queue="${COMMAND_QUEUE:-whatsapp.session.update}"
 vhost="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "${RABBITMQ_VHOST:-/}")"
 request="$(python3 - "$queue" "$@" <<'PY'
 import json, os, re, sys, time
-queue, action, number_id, phone = sys.argv[1:5]
-worker = sys.argv[5] if len(sys.argv) > 5 else ""
+queue, action = sys.argv[1:3]
+number_id, phone, worker = (sys.argv[3:6] + ["", "", ""])[:3]
 pairing = os.environ.get("PAIRING_METHOD", "")
-if not re.fullmatch(r"[0-9]+", number_id):
-    sys.exit("command.sh: numberId must be a positive integer, was %r: nothing sent" % number_id)
-data = {"numberId": int(number_id), "phoneNumber": phone}
+data = {}
+if number_id or action != "status":  # status without a number is a resync
+    if not re.fullmatch(r"[0-9]+", number_id):
+        sys.exit("command.sh: numberId must be a positive integer, was %r: nothing sent" % number_id)
+    data["numberId"] = int(number_id)
+if phone or action != "status":
+    data["phoneNumber"] = phone
 if worker:
     data["workerId"] = worker
 if pairing:
     data["pairingMethod"] = pairing
+if os.environ.get("REQUEST_ID"):
+    data["requestId"] = os.environ["REQUEST_ID"]
 body = json.dumps({"action": action, "data": data, "timestamp": int(time.time() * 1000)})
 json.loads(body)  # what the worker will parse: it must read back
 warnings = []
-if action not in ("create", "validate", "regenerate_qr", "close", "reconnect", "worker_status"):
+if action not in ("create", "validate", "regenerate_qr", "close", "reconnect", "status", "worker_status"):
     warnings.append("unknown action %r" % action)
-if int(number_id) < 1:
+if "numberId" in data and data["numberId"] < 1:
     warnings.append("numberId must be at least 1")
-if not re.fullmatch(r"\+?[0-9]{8,15}", phone):
+if "phoneNumber" in data and not re.fullmatch(r"\+?[0-9]{8,15}", phone):
     warnings.append("phoneNumber %r is not an optional + and 8 to 15 digits" % phone)
 if pairing not in ("", "qr", "code"):
     warnings.append("pairingMethod %r is neither qr nor code" % pairing)

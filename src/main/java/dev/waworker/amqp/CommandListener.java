@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import com.rabbitmq.client.Channel;
 import dev.waworker.amqp.CommandMetrics.Outcome;
 import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
+import dev.waworker.amqp.ParseResult.Resync;
 import dev.waworker.amqp.ParseResult.Valid;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.ownership.Owner;
@@ -111,6 +114,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
             }
             switch (parser.parse(message.getBody(), properties.getContentType())) {
                 case Valid(ParsedCommand parsed) -> route(parsed, message, delivery, started);
+                case Resync resync -> resync(resync, message, delivery, started);
                 case Ignored(String reason) -> {
                     log.debug("Ignoring a message from {}: {}", delivery.queue(), reason);
                     delivery.ack();
@@ -178,9 +182,30 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
 
     private void handle(SessionCommand command, String action, Message message, Delivery delivery,
             Timer.Sample started) {
+        settleWhenDone(() -> handler.handle(command), action + " for number " + command.numberId(), action, message,
+                delivery, started);
+    }
+
+    /**
+     * A resync is answered by the worker that reads it, for the whole fleet (not routed: no number to route by),
+     * and acknowledged once its {@code status_end} is written. Its {@code requestId}: the one the backend gave, else
+     * the message's id, else a new one.
+     */
+    private void resync(Resync request, Message message, Delivery delivery, Timer.Sample started) {
+        Optional<String> correlationId = correlationId(message.getMessageProperties());
+        String requestId = request.requestId().or(() -> correlationId).orElseGet(() -> UUID.randomUUID().toString());
+        log.info("Resync {} requested", Printable.escape(requestId));
+        String action = CommandMetrics.action(SessionCommand.Type.STATUS);
+        settleWhenDone(() -> handler.resync(requestId, correlationId), "resync " + Printable.escape(requestId), action,
+                message, delivery, started);
+    }
+
+    /** Acknowledges the message once {@code work} is done, or dead-letters it when it failed. */
+    private void settleWhenDone(Supplier<CompletionStage<Void>> work, String what, String action, Message message,
+            Delivery delivery, Timer.Sample started) {
         CompletionStage<Void> done;
         try {
-            done = handler.handle(command);
+            done = work.get();
         } catch (RuntimeException e) {
             done = CompletableFuture.failedFuture(e);
         }
@@ -189,7 +214,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                 delivery.ack();
                 metrics.record(started, action, Outcome.HANDLED);
             } else {
-                log.warn("{} for number {} failed: {}", action, command.numberId(), Failures.describe(failure));
+                log.warn("{} failed: {}", what, Failures.describe(failure));
                 fail(message, delivery, started, action, "processing failed: " + Failures.describe(failure));
             }
         }), settling);

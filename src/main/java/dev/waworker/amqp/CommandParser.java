@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
+import dev.waworker.amqp.ParseResult.Resync;
 import dev.waworker.amqp.ParseResult.Valid;
 import dev.waworker.session.PairingMethod;
 import dev.waworker.session.SessionCommand;
@@ -48,6 +49,8 @@ public final class CommandParser {
     private static final Pattern NUMBER_ID_TEXT = Pattern.compile("[1-9][0-9]{0,18}");
     /** Long enough to recognise a value in a dead-letter header, short enough not to copy a body into it. */
     private static final int MAX_QUOTED_CHARS = 64;
+    /** A resync's {@code requestId} is echoed on each of its events: an id, not a document. */
+    static final int MAX_REQUEST_ID_CHARS = 128;
 
     // Duplicate keys ({"action":"create","action":"close"}) and text after the object are ambiguous: refuse
     // them rather than guess which part the sender meant.
@@ -108,6 +111,9 @@ public final class CommandParser {
         Optional<SessionCommand.Type> knownAction =
                 action.isString() ? Optional.ofNullable(commandType(action.stringValue())) : Optional.empty();
 
+        if (knownAction.equals(Optional.of(SessionCommand.Type.STATUS))) {
+            return classifyStatus(data, numberId, phone, phoneAsGiven);
+        }
         String problem = findProblem(action, data, numberId, phone);
         if (problem != null) {
             return new Invalid(problem, knownAction, numberId, phoneAsGiven);
@@ -126,6 +132,44 @@ public final class CommandParser {
         SessionCommand command = new SessionCommand(commandType(action.stringValue()), numberId.getAsLong(),
                 phone.stringValue(), pairingMethod.get(), Optional.empty());
         return new Valid(new ParsedCommand(command, readWorkerId(workerId)));
+    }
+
+    /**
+     * {@code status} (ours): for one number ({@code data.numberId}; {@code phoneNumber} optional), or, without a
+     * number, a resync of all of them ({@code data} itself optional), tagged with {@code data.requestId} if given.
+     */
+    private static ParseResult classifyStatus(JsonNode data, OptionalLong numberId, JsonNode phone,
+            Optional<String> phoneAsGiven) {
+        Optional<SessionCommand.Type> status = Optional.of(SessionCommand.Type.STATUS);
+        if (!data.isMissingNode() && !data.isObject()) {
+            return new Invalid("data must be a JSON object, was " + describe(data), status, numberId, phoneAsGiven);
+        }
+        JsonNode requestId = data.path("requestId");
+        if (!isAbsent(requestId) && !(requestId.isString() && !requestId.stringValue().isBlank()
+                && requestId.stringValue().length() <= MAX_REQUEST_ID_CHARS)) {
+            return new Invalid("requestId must be a non-blank string of at most " + MAX_REQUEST_ID_CHARS
+                    + " characters, was " + describe(requestId), status, numberId, phoneAsGiven);
+        }
+        Optional<String> request = isAbsent(requestId) ? Optional.empty() : Optional.of(requestId.stringValue());
+        JsonNode given = data.path("numberId");
+        if (isAbsent(given)) {
+            return new Resync(request);
+        }
+        if (numberId.isEmpty()) {
+            return new Invalid("numberId must be a positive integer (or its decimal digits as a string), was "
+                    + describe(given), status, numberId, phoneAsGiven);
+        }
+        if (!isAbsent(phone) && !(phone.isString() && PHONE_NUMBER.matcher(phone.stringValue()).matches())) {
+            return new Invalid("phoneNumber must be an optional + and 8 to 15 digits, was " + describe(phone), status,
+                    numberId, phoneAsGiven);
+        }
+        JsonNode workerId = data.path("workerId");
+        if (!isAbsent(workerId) && !isValidWorkerId(workerId)) {
+            return new Invalid("workerId must be a non-blank string or an integer, was " + describe(workerId),
+                    status, numberId, phoneAsGiven);
+        }
+        return new Valid(new ParsedCommand(new SessionCommand(SessionCommand.Type.STATUS, numberId.getAsLong(),
+                phoneAsGiven.orElse(""), PairingMethod.QR, Optional.empty()), readWorkerId(workerId)));
     }
 
     /**
@@ -185,6 +229,7 @@ public final class CommandParser {
             case "regenerate_qr" -> SessionCommand.Type.REGENERATE_QR;
             case "close" -> SessionCommand.Type.CLOSE;
             case "reconnect" -> SessionCommand.Type.RECONNECT;
+            case "status" -> SessionCommand.Type.STATUS;
             default -> null;
         };
     }

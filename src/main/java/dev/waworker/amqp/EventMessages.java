@@ -3,6 +3,7 @@ package dev.waworker.amqp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,12 +13,15 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
 import dev.waworker.session.EventHeader;
+import dev.waworker.session.NumberStatus;
 import dev.waworker.session.WorkerEvent;
 import dev.waworker.session.WorkerEvent.Connected;
 import dev.waworker.session.WorkerEvent.Disconnected;
 import dev.waworker.session.WorkerEvent.PairingCode;
 import dev.waworker.session.WorkerEvent.QrGenerated;
 import dev.waworker.session.WorkerEvent.QrRegenerating;
+import dev.waworker.session.WorkerEvent.Status;
+import dev.waworker.session.WorkerEvent.StatusEnd;
 import dev.waworker.store.OwedEvent;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -60,8 +64,11 @@ final class EventMessages {
         EventHeader header = event.header();
         ObjectNode body = json.createObjectNode();
         body.put("action", event.action());
-        body.put("numberId", header.numberId());
-        body.put("sessionId", header.sessionId());
+        if (!(event instanceof StatusEnd)) {
+            // The end of a resync is about no number.
+            body.put("numberId", header.numberId());
+            body.put("sessionId", header.sessionId());
+        }
         body.put("timestamp", header.timestamp().toEpochMilli());
         body.put("eventId", eventId);
         body.put("workerId", workerId);
@@ -90,8 +97,43 @@ final class EventMessages {
                 body.put("error", error.error());
                 body.put("code", error.code().name());
             }
+            case Status status -> putStatus(body, status);
+            case StatusEnd end -> {
+                body.put("requestId", end.requestId());
+                body.put("count", end.count());
+            }
         }
         return body;
+    }
+
+    /** A {@code status} event's fields: its {@code state} and those the state carries (see CONTRACT.md). */
+    private static void putStatus(ObjectNode body, Status event) {
+        NumberStatus status = event.status();
+        body.put("state", status.state().wireName());
+        status.since().ifPresent(since -> body.put("since", since.toEpochMilli()));
+        event.requestId().ifPresent(requestId -> body.put("requestId", requestId));
+        switch (status.state()) {
+            case PAIRING -> {
+                status.pairingMethod().ifPresent(method -> body.put("pairingMethod", method.name().toLowerCase(
+                        Locale.ROOT)));
+                body.put("attempt", status.attempt());
+                body.put("maxAttempts", event.maxAttempts());
+                body.put("qrIndex", status.qrIndex());
+                status.expiresAt().ifPresent(expiresAt -> body.put("expiresAt", expiresAt.toEpochMilli()));
+                event.qrCode().ifPresent(qrCode -> body.put("qrCode", qrCode));
+                event.pairingCode().ifPresent(code -> body.put("pairingCode", code));
+            }
+            case CONNECTING, CONNECTED -> {
+                status.linkedPhoneNumber().ifPresent(phoneNumber -> body.put("phoneNumber", phoneNumber));
+                status.jid().ifPresent(jid -> body.put("jid", jid));
+            }
+            case DISCONNECTED -> status.reason().ifPresent(reason -> body.put("reason", reason));
+            case FAILED -> {
+                status.code().ifPresent(code -> body.put("code", code.name()));
+                status.reason().ifPresent(error -> body.put("error", error));
+            }
+            case UNKNOWN -> { }
+        }
     }
 
     private static MessageProperties properties(String action, String eventId, Instant timestamp,

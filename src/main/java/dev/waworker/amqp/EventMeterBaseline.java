@@ -14,7 +14,8 @@ final class EventMeterBaseline {
 
     /** The {@code action} of every event of the contract (docs/asyncapi.yaml's event messages). */
     static final List<String> ACTIONS =
-            List.of("qr_generated", "pairing_code", "qr_regenerating", "connected", "disconnected", "error");
+            List.of("qr_generated", "pairing_code", "qr_regenerating", "connected", "disconnected", "error",
+                    "status", "status_end");
 
     private EventMeterBaseline() {
     }

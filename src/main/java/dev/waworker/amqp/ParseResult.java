@@ -6,13 +6,25 @@ import java.util.OptionalLong;
 
 import dev.waworker.session.SessionCommand;
 
-/** How {@link CommandParser} classified one command message: exactly one of three outcomes. */
+/** How {@link CommandParser} classified one command message: exactly one of four outcomes. */
 public sealed interface ParseResult {
 
     /** A command to carry out, here or on the worker it names. */
     record Valid(ParsedCommand command) implements ParseResult {
         public Valid {
             Objects.requireNonNull(command, "command");
+        }
+    }
+
+    /**
+     * A {@code status} without a number: a resync of every number the worker fleet knows, answered by the worker
+     * that reads it.
+     *
+     * @param requestId the {@code data.requestId} the backend tagged it with, if any
+     */
+    record Resync(Optional<String> requestId) implements ParseResult {
+        public Resync {
+            Objects.requireNonNull(requestId, "requestId");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.waworker.session;
 
+import java.util.Optional;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,5 +41,20 @@ final class Announcements {
                 yield new WorkerEvent.PairingCode(header, code.code(), code.expiresAt());
             }
         };
+    }
+
+    /**
+     * The {@code status} answer with what the number shows now: its QR rendered again from the kept ref (the same
+     * image text as its {@code qr_generated}), or its pairing code. Not counted as generated: nothing new is shown.
+     */
+    WorkerEvent statusOf(Fact.Report report) {
+        WorkerEvent.Status status = report.status();
+        return report.shown().map(shown -> switch (shown) {
+            case Shown.Qr qr -> {
+                log.debug("QR {} of {} (status) encodes {}", qr.qrIndex(), status.header().sessionId(), qr.ref());
+                yield status.showing(Optional.of(qrRenderer.toPngDataUrl(qr.ref())), Optional.empty());
+            }
+            case Shown.Code code -> status.showing(Optional.empty(), Optional.of(code.code()));
+        }).orElse(status);
     }
 }

@@ -23,6 +23,13 @@ sealed interface Fact {
     record Announce(Shown shown, EventHeader header, boolean fresh, long token) implements Fact {
     }
 
+    /**
+     * A {@code status} answer, to be published; with {@code shown}, the QR (or pairing code) the number shows now,
+     * rendered into it as it was for its {@code qr_generated} (or {@code pairing_code}).
+     */
+    record Report(WorkerEvent.Status status, Optional<Shown> shown) implements Fact {
+    }
+
     /** A QR (or pairing code) replaced the shown one. */
     record Regenerated(RegenerationTrigger trigger) implements Fact {
     }

@@ -1,5 +1,7 @@
 package dev.waworker.session;
 
+import java.util.Optional;
+
 import dev.waworker.whatsapp.ClientEvent;
 import dev.waworker.whatsapp.PairingCode;
 import dev.waworker.whatsapp.StoredDevice;
@@ -13,6 +15,13 @@ sealed interface Input {
 
     /** A command of the backend. */
     record Command(SessionCommand command) implements Input {
+    }
+
+    /**
+     * The backend asks where the number stands ({@code status}); changes nothing. {@code onRecord} is what the
+     * database recorded of the number, which the runner reads only when the number has no live session here.
+     */
+    record StatusAsked(SessionCommand command, Optional<NumberStatus> onRecord) implements Input {
     }
 
     /** What the number's live client reported. */

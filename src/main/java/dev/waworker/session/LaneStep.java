@@ -4,14 +4,16 @@ package dev.waworker.session;
 enum LaneStep {
     COMMAND, CLIENT_EVENT, TIMER, RESTORE, SHUTDOWN,
     /** The broker confirmed an event of the number. */
-    DELIVERY;
+    DELIVERY,
+    /** The backend asked where the number stands. */
+    STATUS;
 
     /**
      * Whether the step's end writes the number's record. Stopping releases clients but ends no validation (the
-     * record must stay for the next start); a delivery changes nothing that is kept.
+     * record must stay for the next start); a delivery or a status request changes nothing that is kept.
      */
     boolean changesRecord() {
-        return this != SHUTDOWN && this != DELIVERY;
+        return this != SHUTDOWN && this != DELIVERY && this != STATUS;
     }
 
     String tag() {

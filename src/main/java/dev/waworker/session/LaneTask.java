@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -15,6 +16,7 @@ final class LaneTask {
     private final StepOrigin origin;
     private final Deque<Input> inputs = new ArrayDeque<>();
     private final List<StepRecord.Owed> owed = new ArrayList<>();
+    private boolean failed;
 
     LaneTask(StepOrigin origin, Input first) {
         this.origin = origin;
@@ -46,6 +48,12 @@ final class LaneTask {
     void failedWith(Input failure) {
         inputs.clear();
         inputs.add(failure);
+        failed = true;
+    }
+
+    /** Whether a step of the task threw: its failure ended the number's validation, whatever queued the task. */
+    boolean failed() {
+        return failed;
     }
 
     /**
@@ -58,9 +66,20 @@ final class LaneTask {
         return eventId;
     }
 
-    /** What the task leaves behind, with {@code change} to the number's record. */
-    StepRecord record(StepRecord.Change change) {
-        return new StepRecord(origin.numberId(), change, owed);
+    /** What the task leaves behind, with {@code change} to the number's record and its new {@code status}. */
+    StepRecord record(StepRecord.Change change, Optional<NumberStatus> status) {
+        return new StepRecord(origin.numberId(), change, owed, status);
+    }
+
+    /** How the number's session ended in this task: the last event it owes that ends a session, if any. */
+    Optional<NumberStatus> ending() {
+        for (int i = owed.size() - 1; i >= 0; i--) {
+            Optional<NumberStatus> ended = NumberStatus.endedBy(owed.get(i).event());
+            if (ended.isPresent()) {
+                return ended;
+            }
+        }
+        return Optional.empty();
     }
 
     boolean owesNothing() {

@@ -1,5 +1,6 @@
 package dev.waworker.session;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,47 +14,51 @@ import java.util.Optional;
  *                            explicit reconnect) rather than the client quietly recovering a dropped connection
  * @param jid                 the linked device's WhatsApp id
  * @param linkedPhoneNumber   the number WhatsApp reports for the linked account
+ * @param connectedAt         when the current connection came up (what a {@code status} reports as "since")
  */
 record Link(boolean linked, int connectFailures, long reconnectToken, boolean announceNextConnect,
-        Optional<String> jid, Optional<String> linkedPhoneNumber) {
+        Optional<String> jid, Optional<String> linkedPhoneNumber, Optional<Instant> connectedAt) {
 
     static Link opening() {
-        return new Link(false, 0, 0, true, Optional.empty(), Optional.empty());
+        return new Link(false, 0, 0, true, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     Link opened(boolean paired) {
-        return new Link(paired, connectFailures, reconnectToken, announceNextConnect, jid, linkedPhoneNumber);
+        return new Link(paired, connectFailures, reconnectToken, announceNextConnect, jid, linkedPhoneNumber,
+                connectedAt);
     }
 
     /** A pairing succeeded: the device is linked as {@code linkedJid}. */
     Link paired(String linkedJid) {
         return new Link(true, connectFailures, reconnectToken, announceNextConnect, Optional.of(linkedJid),
-                linkedPhoneNumber);
+                linkedPhoneNumber, connectedAt);
     }
 
-    /** Connected as {@code linkedJid}: failures forgotten, and the connection announced (once). */
-    Link connected(String linkedJid, String phoneNumber) {
-        return new Link(true, 0, reconnectToken, false, Optional.of(linkedJid), Optional.of(phoneNumber));
+    /** Connected as {@code linkedJid} at {@code now}: failures forgotten, and the connection announced (once). */
+    Link connected(String linkedJid, String phoneNumber, Instant now) {
+        return new Link(true, 0, reconnectToken, false, Optional.of(linkedJid), Optional.of(phoneNumber),
+                Optional.of(now));
     }
 
     /** A connection handed out refs: it works, so earlier failures no longer count. */
     Link working() {
-        return new Link(linked, 0, reconnectToken, announceNextConnect, jid, linkedPhoneNumber);
+        return new Link(linked, 0, reconnectToken, announceNextConnect, jid, linkedPhoneNumber, connectedAt);
     }
 
     /** Another attempt failed; a retry (if any) is scheduled under the next token. */
     Link failedAgain() {
         return new Link(linked, connectFailures + 1, reconnectToken + 1, announceNextConnect, jid,
-                linkedPhoneNumber);
+                linkedPhoneNumber, connectedAt);
     }
 
     /** An explicit reconnect: failures forgotten, the pending retry stale, the next connection announced. */
     Link reconnecting() {
-        return new Link(linked, 0, reconnectToken + 1, true, jid, linkedPhoneNumber);
+        return new Link(linked, 0, reconnectToken + 1, true, jid, linkedPhoneNumber, connectedAt);
     }
 
     /** Makes the pending retry stale. */
     Link staleRetry() {
-        return new Link(linked, connectFailures, reconnectToken + 1, announceNextConnect, jid, linkedPhoneNumber);
+        return new Link(linked, connectFailures, reconnectToken + 1, announceNextConnect, jid, linkedPhoneNumber,
+                connectedAt);
     }
 }

@@ -19,7 +19,9 @@ public record SessionCommand(Type type, long numberId, String phoneNumber, Pairi
         CREATE,
         REGENERATE_QR,
         CLOSE,
-        RECONNECT
+        RECONNECT,
+        /** Where does the number stand? Answered with a {@code status} event; changes nothing. */
+        STATUS
     }
 
     public SessionCommand {

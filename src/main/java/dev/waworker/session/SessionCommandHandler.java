@@ -1,5 +1,7 @@
 package dev.waworker.session;
 
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Takes the backend's validated commands; {@link SessionManager} is the implementation. */
@@ -13,4 +15,15 @@ public interface SessionCommandHandler {
      *         exceptionally when carrying it out failed
      */
     CompletionStage<Void> handle(SessionCommand command);
+
+    /**
+     * A resync: one {@code status} event per number the worker fleet recorded, tagged {@code requestId}, then one
+     * {@code status_end} (see {@link StatusResync}).
+     *
+     * @param correlationId the request message's id, echoed on the events
+     * @return completes once the {@code status_end} is written, or exceptionally when the resync could not finish
+     */
+    default CompletionStage<Void> resync(String requestId, Optional<String> correlationId) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this handler answers no resync"));
+    }
 }

@@ -52,6 +52,8 @@ final class SessionDecider {
         NumberSession session = state.get();
         return switch (input) {
             case Input.Command(SessionCommand command) -> onCommand(session, command, now);
+            case Input.StatusAsked asked -> report(state, NumberStatus.of(session), session.pairing().shown(),
+                    asked.command(), now);
             case Input.FromClient(ClientEvent event) -> onClientEvent(session, event, now);
             case Input.ClientOpened(boolean paired) -> onClientOpened(session, paired, now);
             case Input.PairingCodeObtained obtained -> {
@@ -87,6 +89,9 @@ final class SessionDecider {
     private Step withoutSession(Input input, Instant now) {
         return switch (input) {
             case Input.Command(SessionCommand command) -> commandWithoutSession(command, now);
+            case Input.StatusAsked(SessionCommand command, Optional<NumberStatus> recorded) -> report(Optional.empty(),
+                    recorded.orElseGet(() -> NumberStatus.unknown(command.numberId(), command.phoneNumber())),
+                    Optional.empty(), command, now);
             case Input.Restart(ValidationRecord record) -> onRestart(record, now);
             case Input.Reconnect reconnect -> {
                 SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, reconnect.device().numberId(),
@@ -114,6 +119,8 @@ final class SessionDecider {
             }
             case CLOSE -> new Step(Optional.empty(), List.of(), List.of(new Effect.Forget(command.numberId(),
                     Optional.of(new WorkerEvent.Disconnected(opening.header(now), CLOSED_BY_BACKEND)))));
+            // The runner asks with Input.StatusAsked, which carries what the database recorded; here none is known.
+            case STATUS -> withoutSession(new Input.StatusAsked(command, Optional.empty()), now);
         };
     }
 
@@ -158,6 +165,10 @@ final class SessionDecider {
     // ---- the backend's commands on a live session -----------------------------------------------------------
 
     private Step onCommand(NumberSession current, SessionCommand command, Instant now) {
+        if (command.type() == SessionCommand.Type.STATUS) {
+            // Asking changes nothing: not the phone number, not the correlation id the session's events echo.
+            return decide(Optional.of(current), new Input.StatusAsked(command, Optional.empty()), now);
+        }
         if (!PhoneNumbers.sameNumber(current.phoneNumber(), command.phoneNumber())) {
             // The backend re-assigned the number id: the old account must not stay linked under it.
             log.warn("Number {} is now {} (was {}): closing {}", current.numberId(), command.phoneNumber(),
@@ -176,6 +187,7 @@ final class SessionDecider {
                         new WorkerEvent.Disconnected(session.header(now), CLOSED_BY_BACKEND));
             }
             case RECONNECT -> onReconnect(session, command, now);
+            case STATUS -> throw new IllegalStateException("status is answered above, before any phone number check");
         };
     }
 
@@ -326,7 +338,7 @@ final class SessionDecider {
                 Optional.of(Duration.between(started, now)))));
         NumberSession next = session
                 .with(pairing.staleExpiry().withoutRefs().withAttempt(0).finished())
-                .with(session.link().staleRetry().connected(connected.jid(), connected.phoneNumber()))
+                .with(session.link().staleRetry().connected(connected.jid(), connected.phoneNumber(), now))
                 .with(SessionState.CONNECTED);
         if (session.link().announceNextConnect()) {
             log.info("Session {} connected successfully", session.sessionId());
@@ -451,6 +463,21 @@ final class SessionDecider {
                         now);
             }
         };
+    }
+
+    // ---- status ---------------------------------------------------------------------------------------------
+
+    /**
+     * The answer to {@code status}: where the number stands, with what it shows now (if anything). The state stays
+     * as it is: no attempt is spent, no timer moves, nothing is recorded.
+     */
+    private Step report(Optional<NumberSession> state, NumberStatus status, Optional<Shown> shown,
+            SessionCommand asked, Instant now) {
+        log.info("Status of number {} asked: {}", status.numberId(), status.state().wireName());
+        WorkerEvent.Status answer = new WorkerEvent.Status(new EventHeader(status.numberId(), status.sessionId(), now,
+                asked.correlationId()), status, settings.maxQrRetries(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+        return new Step(state, List.of(new Fact.Report(answer, shown)), List.of());
     }
 
     // ---- endings --------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
     private final SessionMetrics metrics;
     private final SerialLanes lanes;
     private final SessionCounts counts = new SessionCounts();
+    private final StatusResync resyncs;
     /** The numbers with a live session; each entry is only touched on its number's lane. */
     private final ConcurrentHashMap<Long, LiveSession> sessions = new ConcurrentHashMap<>();
 
@@ -59,14 +60,24 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         this.timers = timers;
         this.metrics = metrics;
         this.lanes = new SerialLanes(laneExecutor);
+        this.resyncs = new StatusResync(this.journal, settings, clock);
         metrics.watchSessions(counts::count);
     }
 
     @Override
     public CompletionStage<Void> handle(SessionCommand command) {
+        if (command.type() == SessionCommand.Type.STATUS) {
+            return queue(new StepOrigin(LaneStep.STATUS, command.numberId(), command.sessionId(),
+                    command.correlationId()), new Input.StatusAsked(command, Optional.empty()), null);
+        }
         StepOrigin origin = new StepOrigin(LaneStep.COMMAND, command.numberId(), command.sessionId(),
                 command.correlationId());
         return queue(origin, new Input.Command(command), null);
+    }
+
+    @Override
+    public CompletionStage<Void> resync(String requestId, Optional<String> correlationId) {
+        return resyncs.start(requestId, correlationId);
     }
 
     @Override
@@ -112,7 +123,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         long numberId = task.numberId();
         while (task.hasInput()) {
             Optional<NumberSession> before = Optional.ofNullable(sessions.get(numberId)).map(live -> live.state);
-            Step step = decider.decide(before, task.nextInput(), clock.instant());
+            Step step = decider.decide(before, loaded(task.nextInput(), before), clock.instant());
             step.facts().forEach(fact -> account(fact, task));
             step.effects().forEach(effect -> carry(effect, step, task));
             LiveSession live = sessions.get(numberId);
@@ -125,9 +136,22 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         }
     }
 
+    /**
+     * The input with what it needs from the database: a status request for a number without a live session here
+     * is answered from what the fleet recorded of it (the last owner's status, or how its last session ended).
+     */
+    private Input loaded(Input input, Optional<NumberSession> before) {
+        if (input instanceof Input.StatusAsked(SessionCommand command, Optional<NumberStatus> ignored)
+                && before.isEmpty()) {
+            return new Input.StatusAsked(command, journal.recordedStatus(command.numberId()));
+        }
+        return input;
+    }
+
     private void account(Fact fact, LaneTask task) {
         switch (fact) {
             case Fact.Publish publish -> task.owe(publish.event());
+            case Fact.Report report -> task.owe(announcements.statusOf(report));
             case Fact.Announce announce -> {
                 String eventId = task.owe(announcements.eventOf(announce));
                 if (announce.fresh()) {
@@ -179,16 +203,19 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
     }
 
     /**
-     * Writes what the task left behind: the session's record (none when it ended) and the events it owes. Some
-     * tasks leave the record alone (see {@link LaneStep#changesRecord()}) and write only their events, if any.
+     * Writes what the task left behind: the session's record (none when it ended) and the events it owes, with
+     * where the number now stands (its live session's status, or how it ended). Some tasks leave the record alone
+     * (see {@link LaneStep#changesRecord()}) and write only their events, if any; unless a step of theirs failed,
+     * which ended the number's validation.
      */
     private void record(LaneTask task) {
         LiveSession live = sessions.get(task.numberId());
-        if (task.origin().step().changesRecord()) {
-            journal.write(task.record(live == null ? new StepRecord.Change.Delete()
-                    : new StepRecord.Change.Save(live.state.record())));
+        if (task.origin().step().changesRecord() || task.failed()) {
+            journal.write(live == null ? task.record(new StepRecord.Change.Delete(), task.ending())
+                    : task.record(new StepRecord.Change.Save(live.state.record()),
+                            Optional.of(NumberStatus.of(live.state))));
         } else if (!task.owesNothing()) {
-            journal.write(task.record(new StepRecord.Change.Keep()));
+            journal.write(task.record(new StepRecord.Change.Keep(), Optional.empty()));
         }
     }
 

@@ -2,15 +2,23 @@ package dev.waworker.session;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What one lane step of a number leaves behind: what becomes of its session's record, and the events it owes the
- * backend, in order.
+ * What one lane step of a number leaves behind: what becomes of its session's record, the events it owes the
+ * backend, in order, and, when the step changed where the number stands, its new {@link NumberStatus} (what a
+ * {@code status} request answered from the database reports).
  */
-public record StepRecord(long numberId, Change change, List<Owed> events) {
+public record StepRecord(long numberId, Change change, List<Owed> events, Optional<NumberStatus> status) {
 
     public StepRecord {
         events = List.copyOf(events);
+        Objects.requireNonNull(status, "status");
+    }
+
+    /** A step that leaves the number's status as it was recorded. */
+    public StepRecord(long numberId, Change change, List<Owed> events) {
+        this(numberId, change, events, Optional.empty());
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.waworker.session;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Where the session layer writes what each lane step leaves behind, before anything of it is acknowledged or
  * published: the worker's database in production (a transactional outbox, delivered by a relay that reports each
@@ -15,6 +19,39 @@ public interface ValidationJournal {
      * @throws RuntimeException when the write failed: nothing of the step was recorded
      */
     void write(StepRecord step);
+
+    /**
+     * Writes several steps' records and events at once (one transaction), in order: a page of a resync. The
+     * default writes them one by one.
+     */
+    default void writeAll(List<StepRecord> steps) {
+        steps.forEach(this::write);
+    }
+
+    /**
+     * Where the number stands as the database recorded it, by whichever worker sharing it wrote last: its live
+     * session's status, or how its last session ended. Empty when no worker ever recorded the number (and for a
+     * journal that keeps nothing).
+     */
+    default Optional<NumberStatus> recordedStatus(long numberId) {
+        return Optional.empty();
+    }
+
+    /**
+     * A page of the recorded statuses of all numbers (one per number), in {@code numberId} order: up to
+     * {@code limit} of the numbers above {@code afterNumberId}.
+     */
+    default List<NumberStatus> recordedStatuses(long afterNumberId, int limit) {
+        return List.of();
+    }
+
+    /**
+     * Whether the broker confirmed all these events (none is owed any more). A journal that keeps nothing hands its
+     * events on at once: it says yes.
+     */
+    default boolean delivered(Collection<String> eventIds) {
+        return true;
+    }
 
     /**
      * This journal, reporting the broker's confirms to {@code notices}. A journal whose deliverer reports them

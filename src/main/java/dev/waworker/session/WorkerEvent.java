@@ -75,4 +75,40 @@ public sealed interface WorkerEvent {
             return "error";
         }
     }
+
+    /**
+     * Where a number stands, asked by the backend ({@code status}); {@code requestId} set in the answers to a resync.
+     * {@code qrCode} (a PNG data URL) and {@code pairingCode} are what the number shows now, only in the live
+     * owner's answer: credentials, never logged above DEBUG.
+     */
+    record Status(EventHeader header, NumberStatus status, int maxAttempts, Optional<String> qrCode,
+            Optional<String> pairingCode, Optional<String> requestId) implements WorkerEvent {
+        @Override
+        public String action() {
+            return "status";
+        }
+
+        /** This answer showing {@code qrCode} or {@code pairingCode}. */
+        Status showing(Optional<String> newQrCode, Optional<String> newPairingCode) {
+            return new Status(header, status, maxAttempts, newQrCode, newPairingCode, requestId);
+        }
+
+        @Override
+        public String toString() {
+            return "Status[" + header + ", " + status + ", qrCode " + (qrCode.isPresent() ? "shown" : "none")
+                    + ", pairingCode " + (pairingCode.isPresent() ? "shown" : "none") + ", requestId=" + requestId
+                    + "]";
+        }
+    }
+
+    /**
+     * The end of a resync: {@code count} {@code status} events tagged {@code requestId} went before it, all
+     * confirmed by the broker. Its header's {@code numberId} is 0: it is about no number.
+     */
+    record StatusEnd(EventHeader header, String requestId, long count) implements WorkerEvent {
+        @Override
+        public String action() {
+            return "status_end";
+        }
+    }
 }

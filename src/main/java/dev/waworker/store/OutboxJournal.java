@@ -3,7 +3,9 @@ package dev.waworker.store;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.waworker.session.EventSink;
+import dev.waworker.session.NumberStatus;
 import dev.waworker.session.StepRecord;
 import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.ValidationRecord;
@@ -20,7 +23,8 @@ import dev.waworker.session.WorkerEvent;
 
 /**
  * The session layer's journal in the worker's database: a lane step's record (the {@code validation} table, one
- * row per live session) and its events (the transactional {@code outbox}) are written in one transaction. The
+ * row per live session), its events (the transactional {@code outbox}) and where the number now stands (the
+ * {@code number_status} table, see {@link NumberStatusTable}) are written in one transaction. The
  * {@link OutboxReader} hands the events on. Rows carry the worker's id, so that several workers may share one
  * PostgreSQL database.
  */
@@ -32,6 +36,7 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     private final EventEncoder encoder;
     private final Clock clock;
     private final OutboxSignal written;
+    private final NumberStatusTable statuses;
     /**
      * Orders the outbox; read at the first write (not at construction: the database may not be migrated yet), it
      * starts after what an earlier run left, so that owed events keep their order.
@@ -46,30 +51,57 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
         this.encoder = encoder;
         this.clock = clock;
         this.written = written;
+        this.statuses = new NumberStatusTable(jdbc, workerId);
     }
 
     @Override
     public void write(StepRecord step) {
+        writeAll(List.of(step));
+    }
+
+    @Override
+    public void writeAll(List<StepRecord> steps) {
         Instant now = clock.instant();
         AtomicLong seq = sequence();
         List<OwedEvent> rows = new ArrayList<>();
-        for (StepRecord.Owed owed : step.events()) {
-            WorkerEvent event = owed.event();
-            rows.add(new OwedEvent(owed.eventId(), step.numberId(), seq.incrementAndGet(), event.action(),
-                    event.header().timestamp(), event.header().correlationId(), encoder.encode(event, owed.eventId()),
-                    now));
+        for (StepRecord step : steps) {
+            for (StepRecord.Owed owed : step.events()) {
+                WorkerEvent event = owed.event();
+                rows.add(new OwedEvent(owed.eventId(), step.numberId(), seq.incrementAndGet(), event.action(),
+                        event.header().timestamp(), event.header().correlationId(),
+                        encoder.encode(event, owed.eventId()), now));
+            }
         }
-        transactions.executeWithoutResult(status -> {
-            switch (step.change()) {
-                case StepRecord.Change.Save save -> save(save.validation(), now);
-                case StepRecord.Change.Delete ignored -> delete(step.numberId());
-                case StepRecord.Change.Keep ignored -> { }
+        transactions.executeWithoutResult(transaction -> {
+            for (StepRecord step : steps) {
+                switch (step.change()) {
+                    case StepRecord.Change.Save save -> save(save.validation(), now);
+                    case StepRecord.Change.Delete ignored -> delete(step.numberId());
+                    case StepRecord.Change.Keep ignored -> { }
+                }
+                step.status().ifPresent(status -> statuses.save(status, now));
             }
             rows.forEach(this::insert);
         });
         if (!rows.isEmpty()) {
             written.raise();
         }
+    }
+
+    @Override
+    public Optional<NumberStatus> recordedStatus(long numberId) {
+        return statuses.find(numberId);
+    }
+
+    @Override
+    public List<NumberStatus> recordedStatuses(long afterNumberId, int limit) {
+        return statuses.page(afterNumberId, limit);
+    }
+
+    @Override
+    public boolean delivered(Collection<String> eventIds) {
+        return eventIds.isEmpty() || jdbc.sql("SELECT COUNT(*) FROM outbox WHERE worker_id = :worker AND event_id IN"
+                + " (:ids)").param("worker", workerId).param("ids", eventIds).query(Long.class).single() == 0;
     }
 
     /**

@@ -24,6 +24,8 @@ import org.springframework.util.unit.DataSize;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.session.ErrorCode;
 import dev.waworker.session.EventHeader;
+import dev.waworker.session.NumberStatus;
+import dev.waworker.session.PairingMethod;
 import dev.waworker.session.WorkerEvent;
 import dev.waworker.testing.AsyncApiContract;
 import tools.jackson.databind.JsonNode;
@@ -48,7 +50,8 @@ class AsyncApiContractTest {
     @MethodSource("validCommands")
     void theSchemaAndTheParserAcceptEachValidCommandFixture(String name, String body) {
         assertThat(CONTRACT.problemsWithCommand(JSON.readTree(body))).isEmpty();
-        assertThat(parser.parse(body.getBytes(StandardCharsets.UTF_8), "application/json")).isInstanceOf(ParseResult.Valid.class);
+        assertThat(parser.parse(body.getBytes(StandardCharsets.UTF_8), "application/json"))
+                .isInstanceOfAny(ParseResult.Valid.class, ParseResult.Resync.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -88,10 +91,10 @@ class AsyncApiContractTest {
     @Test
     void theActionEnumsAreTheContracts() {
         assertThat(texts(schema("Command").path("properties").path("action").path("enum"))).containsExactlyInAnyOrder(
-                "create", "validate", "regenerate_qr", "close", "reconnect", "worker_status");
+                "create", "validate", "regenerate_qr", "close", "reconnect", "status", "worker_status");
         assertThat(texts(schema("EventHeader").path("properties").path("action").path("enum")))
                 .containsExactlyInAnyOrderElementsOf(everyKindOfEvent().map(arguments -> (String) arguments.get()[0])
-                        .toList());
+                        .distinct().toList());
     }
 
     @Test
@@ -135,7 +138,31 @@ class AsyncApiContractTest {
                 Arguments.of("connected", new WorkerEvent.Connected(HEADER, "+221771234567",
                         "221771234567:1@s.whatsapp.net", Optional.of("Session already connected. No QR needed."))),
                 Arguments.of("disconnected", new WorkerEvent.Disconnected(HEADER, "closed by backend")),
-                Arguments.of("error", new WorkerEvent.Error(HEADER, ErrorCode.PASSKEY_REQUIRED, "a passkey is needed")));
+                Arguments.of("error", new WorkerEvent.Error(HEADER, ErrorCode.PASSKEY_REQUIRED, "a passkey is needed")),
+                Arguments.of("status", new WorkerEvent.Status(HEADER, new NumberStatus(6, HEADER.sessionId(),
+                        NumberStatus.State.PAIRING, Optional.of(AT), Optional.of(PairingMethod.QR), 1, 2,
+                        Optional.of(AT), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), 3,
+                        Optional.of("data:image/png;base64,iVBORw0KGgo="), Optional.empty(), Optional.empty())),
+                Arguments.of("status", new WorkerEvent.Status(HEADER, new NumberStatus(6, HEADER.sessionId(),
+                        NumberStatus.State.FAILED, Optional.of(AT), Optional.empty(), 0, 0, Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.of(ErrorCode.QR_RETRIES_EXHAUSTED),
+                        Optional.of("gave up")), 3, Optional.empty(), Optional.empty(), Optional.of("resync-1"))),
+                Arguments.of("status", new WorkerEvent.Status(HEADER, new NumberStatus(6, HEADER.sessionId(),
+                        NumberStatus.State.CONNECTED, Optional.of(AT), Optional.empty(), 0, 0, Optional.empty(),
+                        Optional.of("221771234567:1@s.whatsapp.net"), Optional.of("+221771234567"), Optional.empty(),
+                        Optional.empty()), 3, Optional.empty(), Optional.empty(), Optional.empty())),
+                Arguments.of("status_end", new WorkerEvent.StatusEnd(new EventHeader(0, "", AT, Optional.empty()),
+                        "resync-1", 3)));
+    }
+
+    @Test
+    void aStatusOfAFailedNumberWithoutItsCodeIsCaught() {
+        JsonNode body = JSON.readTree(new EventMessages("worker-1").toMessage(new WorkerEvent.Status(HEADER,
+                new NumberStatus(6, HEADER.sessionId(), NumberStatus.State.FAILED, Optional.of(AT), Optional.empty(),
+                        0, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of("gave up")), 3, Optional.empty(), Optional.empty(), Optional.empty())).getBody());
+
+        assertThat(CONTRACT.problemsWithEvent(body)).singleElement().asString().contains("code");
     }
 
     private static Stream<Arguments> fixtures(String kind) throws IOException {

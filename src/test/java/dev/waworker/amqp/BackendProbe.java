@@ -37,8 +37,9 @@ final class BackendProbe implements AutoCloseable {
             return (String) json.get("action");
         }
 
+        /** The number it is about; 0 for an event about no number (the {@code status_end} of a resync). */
         long numberId() {
-            return ((Number) json.get("numberId")).longValue();
+            return json.get("numberId") instanceof Number numberId ? numberId.longValue() : 0;
         }
 
         Object get(String field) {
@@ -128,6 +129,12 @@ final class BackendProbe implements AutoCloseable {
         claim(numberId);
         collectEvents();
         return events.stream().filter(event -> event.numberId() == numberId).toList();
+    }
+
+    /** All events received so far, whatever number they are about, in the order they arrived. */
+    List<Event> allEvents() {
+        collectEvents();
+        return List.copyOf(events);
     }
 
     /** Waits for a message on {@code queue} and takes it. */

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
+import dev.waworker.amqp.ParseResult.Resync;
 import dev.waworker.amqp.ParseResult.Valid;
 import dev.waworker.session.PairingMethod;
 import dev.waworker.session.SessionCommand;
@@ -34,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 class CommandParserPropertiesTest {
 
     private static final Set<String> ACTIONS =
-            Set.of("create", "validate", "regenerate_qr", "close", "reconnect", "worker_status");
+            Set.of("create", "validate", "regenerate_qr", "close", "reconnect", "status", "worker_status");
     private static final Pattern PHONE_NUMBER = Pattern.compile("\\+?[0-9]{8,15}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** What must never reach a log line or a header raw: controls, separators, format characters, lone surrogates. */
@@ -163,7 +164,7 @@ class CommandParserPropertiesTest {
 
         assertThat(result).isNotNull();
         int outcomes = (result instanceof Valid ? 1 : 0) + (result instanceof Ignored ? 1 : 0)
-                + (result instanceof Invalid ? 1 : 0);
+                + (result instanceof Invalid ? 1 : 0) + (result instanceof Resync ? 1 : 0);
         assertThat(outcomes).isEqualTo(1);
         Statistics.collect(result.getClass().getSimpleName());
         Statistics.coverage(coverage -> {
@@ -174,9 +175,14 @@ class CommandParserPropertiesTest {
         switch (result) {
             case Valid(ParsedCommand parsed) -> {
                 assertThat(parsed.command().numberId()).isPositive();
-                assertThat(parsed.command().phoneNumber()).matches(PHONE_NUMBER);
+                boolean statusWithoutPhone = parsed.command().type() == SessionCommand.Type.STATUS
+                        && parsed.command().phoneNumber().isEmpty();
+                if (!statusWithoutPhone) {
+                    assertThat(parsed.command().phoneNumber()).matches(PHONE_NUMBER);
+                }
                 parsed.workerId().ifPresent(id -> assertThat(id).isNotBlank());
             }
+            case Resync(Optional<String> requestId) -> requestId.ifPresent(id -> assertThat(id).isNotBlank());
             case Ignored(String reason) -> assertThat(reason).isNotBlank();
             case Invalid(String reason, Optional<SessionCommand.Type> action, OptionalLong numberId,
                          Optional<String> phone) -> {

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.waworker.amqp.ParseResult.Ignored;
 import dev.waworker.amqp.ParseResult.Invalid;
+import dev.waworker.amqp.ParseResult.Resync;
 import dev.waworker.amqp.ParseResult.Valid;
 import dev.waworker.session.PairingMethod;
 import dev.waworker.session.SessionCommand;
@@ -32,7 +33,8 @@ class CommandParserTest {
             "validate, CREATE",
             "regenerate_qr, REGENERATE_QR",
             "close, CLOSE",
-            "reconnect, RECONNECT"})
+            "reconnect, RECONNECT",
+            "status, STATUS"})
     void readsEachActionOfTheContract(String action, Type expected) {
         ParsedCommand parsed = valid(command(action, "6", "\"+221771234567\"", null), "application/json");
 
@@ -58,6 +60,34 @@ class CommandParserTest {
         assertThat(invalid.reason()).isEqualTo("unsupported content type '" + contentType
                 + "' (expected application/json, text/plain, application/octet-stream or none)");
         assertThat(invalid.numberId()).isEmpty();
+    }
+
+    @Test
+    void statusNeedsNoPhoneNumberAndWithoutANumberIsAResync() {
+        assertThat(valid("{\"action\":\"status\",\"data\":{\"numberId\":\"6\",\"workerId\":7}}", null))
+                .isEqualTo(new ParsedCommand(new SessionCommand(Type.STATUS, 6, "", PairingMethod.QR,
+                        Optional.empty()), Optional.of("7")));
+        assertThat(parser.parse(bytes("{\"action\":\"status\",\"data\":{\"requestId\":\"r-1\"}}"), null))
+                .isEqualTo(new Resync(Optional.of("r-1")));
+        assertThat(parser.parse(bytes("{\"action\":\"status\",\"data\":{\"numberId\":null}}"), null))
+                .isEqualTo(new Resync(Optional.empty()));
+        assertThat(parser.parse(bytes("{\"action\":\"status\"}"), null)).isEqualTo(new Resync(Optional.empty()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+            "{\"action\":\"status\",\"data\":[]}|data must be a JSON object, was an array",
+            "{\"action\":\"status\",\"data\":{\"requestId\":7}}|requestId must be a non-blank string of at most"
+                    + " 128 characters, was 7",
+            "{\"action\":\"status\",\"data\":{\"numberId\":-6}}|numberId must be a positive integer (or its"
+                    + " decimal digits as a string), was -6",
+            "{\"action\":\"status\",\"data\":{\"numberId\":6,\"phoneNumber\":\"x\"}}|phoneNumber must be an"
+                    + " optional + and 8 to 15 digits, was the string 'x'"})
+    void namesWhatIsWrongWithAStatus(String body, String reason) {
+        Invalid invalid = invalid(body, null);
+
+        assertThat(invalid.reason()).isEqualTo(reason);
+        assertThat(invalid.action()).contains(Type.STATUS);
     }
 
     @Test

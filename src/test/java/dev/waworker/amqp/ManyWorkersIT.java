@@ -4,13 +4,24 @@ import static dev.waworker.amqp.WorkerFleet.workerIdOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+
+import dev.waworker.testing.TestPostgres;
 
 /**
  * Three real worker processes (the packaged jar, simulated WhatsApp) on one real RabbitMQ and one real PostgreSQL,
@@ -104,5 +115,70 @@ class ManyWorkersIT {
         BACKEND.sendJson(FLEET.shared.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":" + number
                 + ",\"phoneNumber\":\"+221778103000\",\"workerId\":\"never-" + UUID.randomUUID() + "\"}}");
         assertThat(BACKEND.awaitEvent(number, "error").json()).containsEntry("code", "UNKNOWN_WORKER");
+    }
+
+    /**
+     * A resync ({@code status} without a number) is answered by the worker that consumes it, for the whole fleet,
+     * from the shared database: every number any worker recorded exactly once (here a number of each worker, a
+     * connected one and a closed one among them), all before the {@code status_end} that counts them.
+     */
+    @Test
+    void aResyncReportsEveryNumberOfTheFleetExactlyOnceThenStatusEnd() throws Exception {
+        FleetMember scanned = FLEET.createAndFindOwner(8111, "+221778111000");
+        assertThat(scanned.scan(8111, "+221778111000")).isEqualTo(200);
+        String jid = (String) BACKEND.awaitEvent(8111, "connected").get("jid");
+        FLEET.createAndFindOwner(8112, "+221778112000");
+        BACKEND.sendCommand("close", 8112, "+221778112000");
+        BACKEND.awaitEvent(8112, "disconnected");
+        long pairing = 8113;
+        for (FleetMember worker : FLEET.workers) {
+            BACKEND.sendJson(FLEET.shared.commandQueue(), "{\"action\":\"create\",\"data\":{\"numberId\":"
+                    + pairing + ",\"phoneNumber\":\"+22177" + pairing + "000\",\"workerId\":\"" + worker.id()
+                    + "\"}}");
+            assertThat(workerIdOf(BACKEND.awaitEvent(pairing, "qr_generated"))).isEqualTo(worker.id());
+            pairing++;
+        }
+
+        String requestId = "resync-" + UUID.randomUUID();
+        BACKEND.sendJson(FLEET.shared.commandQueue(), "{\"action\":\"status\",\"data\":{\"requestId\":\""
+                + requestId + "\"}}");
+        BackendProbe.Event end = await().atMost(BackendProbe.WAIT).until(() -> BACKEND.allEvents().stream()
+                .filter(event -> event.action().equals("status_end") && requestId.equals(event.get("requestId")))
+                .findFirst(), Optional::isPresent).orElseThrow();
+
+        List<BackendProbe.Event> events = BACKEND.allEvents();
+        List<BackendProbe.Event> answers = events.stream().filter(event -> event.action().equals("status")
+                && requestId.equals(event.get("requestId"))).toList();
+        Map<Long, BackendProbe.Event> byNumber = answers.stream()
+                .collect(Collectors.toMap(BackendProbe.Event::numberId, event -> event));
+        assertThat(byNumber).as("one answer per number").hasSameSizeAs(answers);
+        assertThat(byNumber.keySet()).as("every number the fleet recorded").isEqualTo(recordedNumbers())
+                .contains(8111L, 8112L, 8113L, 8114L, 8115L);
+        assertThat(end.json()).containsEntry("count", answers.size()).doesNotContainKey("numberId");
+        assertThat(answers).allSatisfy(answer -> {
+            assertThat(events.indexOf(answer)).isLessThan(events.indexOf(end));
+            assertThat(workerIdOf(answer)).isEqualTo(workerIdOf(end));
+            assertThat(answer.json()).doesNotContainKeys("qrCode", "pairingCode");
+        });
+        assertThat(byNumber.get(8111L).json()).containsEntry("state", "connected").containsEntry("jid", jid);
+        assertThat(byNumber.get(8112L).json()).containsEntry("state", "disconnected")
+                .containsEntry("reason", "closed by backend");
+        for (long number = 8113; number < pairing; number++) {
+            assertThat(byNumber.get(number).json()).containsEntry("state", "pairing").containsEntry("qrIndex", 1)
+                    .containsEntry("attempt", 0);
+        }
+    }
+
+    /** The numbers in the fleet's {@code number_status} table. */
+    private static Set<Long> recordedNumbers() throws SQLException {
+        Set<Long> numbers = new HashSet<>();
+        try (Connection connection = DriverManager.getConnection(FLEET.database.url(), TestPostgres.USER,
+                TestPostgres.PASSWORD); ResultSet rows = connection.createStatement()
+                .executeQuery("SELECT number_id FROM number_status")) {
+            while (rows.next()) {
+                numbers.add(rows.getLong(1));
+            }
+        }
+        return numbers;
     }
 }

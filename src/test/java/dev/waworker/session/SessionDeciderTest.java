@@ -159,6 +159,9 @@ class SessionDeciderTest {
         List<Row> linking = List.of(pairing.get(0), pairing.get(1), pairing.get(2),
                 row(new Input.FromClient(new ClientEvent.PairSuccess(JID, PHONE, "android")), 5, "LINKING 0/1",
                         "cancel timers"));
+        List<Row> connected = Stream.concat(linking.stream(), Stream.of(row(new Input.FromClient(
+                new ClientEvent.Connected(JID, PHONE)), 30, "CONNECTED 0/1", "finished CONNECTED after 30 s",
+                "connected", "cancel timers"))).toList();
         return Stream.of(
                 Arguments.of("a stale expiry does nothing", pairing, row(new Input.ShownExpired(7), 20,
                         "PAIRING 0/1")),
@@ -203,7 +206,53 @@ class SessionDeciderTest {
                                         + " this number (it was logged out or its store was lost). Please request"
                                         + " a new validation.")),
                 Arguments.of("a late timer of a session that ended does nothing", List.of(),
-                        row(new Input.ShownExpired(1), 20, "none")));
+                        row(new Input.ShownExpired(1), 20, "none")),
+                Arguments.of("status while pairing reports the shown QR and changes nothing", pairing,
+                        row(status(PHONE, Optional.empty()), 5, "PAIRING 0/1",
+                                "status pairing QR attempt 0/3 qrIndex 1 until 20 since 0, showing QR #1")),
+                Arguments.of("status while a scan completes reports pairing with nothing shown", linking,
+                        row(status(PHONE, Optional.empty()), 6, "LINKING 0/1",
+                                "status pairing QR attempt 0/3 qrIndex 1 since 0")),
+                Arguments.of("status of a connected number reports its device and since when", connected,
+                        row(status(PHONE, Optional.empty()), 40, "CONNECTED 0/1",
+                                "status connected as " + JID + " since 30")),
+                Arguments.of("status naming another phone number replaces no session", pairing,
+                        row(status("+33612345678", Optional.empty()), 5, "PAIRING 0/1",
+                                "status pairing QR attempt 0/3 qrIndex 1 until 20 since 0, showing QR #1")),
+                Arguments.of("status as a plain command is a status request too", pairing,
+                        row(command(Type.STATUS, PairingMethod.QR), 5, "PAIRING 0/1",
+                                "status pairing QR attempt 0/3 qrIndex 1 until 20 since 0, showing QR #1")),
+                Arguments.of("status of a number nobody recorded: unknown", List.of(),
+                        row(status(PHONE, Optional.empty()), 0, "none", "status unknown session_6_" + PHONE)),
+                Arguments.of("status without a session answers from the record", List.of(),
+                        row(status("", Optional.of(new NumberStatus(6, "session_6_" + PHONE,
+                                NumberStatus.State.FAILED, Optional.of(T0.plusSeconds(80)), Optional.empty(), 0, 0,
+                                Optional.empty(), Optional.empty(), Optional.empty(),
+                                Optional.of(ErrorCode.QR_RETRIES_EXHAUSTED), Optional.of("gave up")))), 90, "none",
+                                "status failed QR_RETRIES_EXHAUSTED: gave up since 80")));
+    }
+
+    /** A status request asked in the middle of the seed's timeline spends no attempt and moves no timer. */
+    @Test
+    void statusChangesNothingOfTheTimeline() {
+        new Timeline(3).play(SEED_TIMELINE.subList(0, 4)).play(List.of(
+                row(status(PHONE, Optional.empty()), 30, "PAIRING 1/2",
+                        "status pairing QR attempt 1/3 qrIndex 2 until 40 since 0, showing QR #2"),
+                row(status(PHONE, Optional.empty()), 31, "PAIRING 1/2",
+                        "status pairing QR attempt 1/3 qrIndex 2 until 40 since 0, showing QR #2")))
+                .play(SEED_TIMELINE.subList(4, SEED_TIMELINE.size()));
+    }
+
+    @Test
+    void theStatusOfAPairingByCodeShowsItsCode() {
+        new Timeline(3).play(List.of(
+                row(create(PairingMethod.CODE), 0, "PAIRING 0/0", "open"),
+                row(new Input.ClientOpened(false), 0, "PAIRING 0/0", "connect"),
+                row(refs(6), 0, "PAIRING 0/0", "request pairing code"),
+                row(new Input.PairingCodeObtained(new PairingCode("ABCD-EFGH", Duration.ofSeconds(160))), 2,
+                        "PAIRING 0/0", "announce code until 162", "expire token 1 at 162"),
+                row(status(PHONE, Optional.empty()), 10, "PAIRING 0/0",
+                        "status pairing CODE attempt 0/3 qrIndex 0 until 162 since 0, showing code")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -248,6 +297,12 @@ class SessionDeciderTest {
         return new Input.Command(new SessionCommand(type, 6, PHONE, method, Optional.of("cmd-1")));
     }
 
+    /** A status request for number 6 naming {@code phoneNumber} ("" for none), and what the database recorded. */
+    private static Input.StatusAsked status(String phoneNumber, Optional<NumberStatus> recorded) {
+        return new Input.StatusAsked(new SessionCommand(Type.STATUS, 6, phoneNumber, PairingMethod.QR,
+                Optional.of("status-1")), recorded);
+    }
+
     private static Input.FromClient refs(int count) {
         return new Input.FromClient(new ClientEvent.QrCodes(IntStream.rangeClosed(1, count).mapToObj(i -> "ref-" + i)
                 .toList(), TTL, TTL));
@@ -272,6 +327,24 @@ class SessionDeciderTest {
             case Fact.Regenerated regenerated -> "regenerated " + regenerated.trigger();
             case Fact.ValidationFinished finished -> "finished " + finished.outcome()
                     + finished.timeToConnected().map(time -> " after " + time.toSeconds() + " s").orElse("");
+            case Fact.Report report -> "status " + shortly(report.status()) + report.shown()
+                    .map(shown -> ", showing " + (shown instanceof Shown.Qr qr ? "QR #" + qr.qrIndex() : "code"))
+                    .orElse("");
+        };
+    }
+
+    /** A status answer, short: its state and what that state carries. */
+    private static String shortly(WorkerEvent.Status answer) {
+        NumberStatus status = answer.status();
+        String since = status.since().map(at -> " since " + seconds(at)).orElse("");
+        return status.state().wireName() + switch (status.state()) {
+            case PAIRING -> " " + status.pairingMethod().orElseThrow() + " attempt " + status.attempt() + "/"
+                    + answer.maxAttempts() + " qrIndex " + status.qrIndex()
+                    + status.expiresAt().map(at -> " until " + seconds(at)).orElse("") + since;
+            case CONNECTING, CONNECTED -> " as " + status.jid().orElse("?") + since;
+            case DISCONNECTED, FAILED -> status.code().map(code -> " " + code).orElse("") + ": "
+                    + status.reason().orElse("") + since;
+            case UNKNOWN -> " " + status.sessionId();
         };
     }
 

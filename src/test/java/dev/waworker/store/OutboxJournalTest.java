@@ -23,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.waworker.session.ErrorCode;
 import dev.waworker.session.EventHeader;
+import dev.waworker.session.NumberStatus;
 import dev.waworker.session.PairingMethod;
 import dev.waworker.session.SessionState;
 import dev.waworker.session.StepRecord;
@@ -166,5 +167,40 @@ class OutboxJournalTest {
             assertThat(event.action()).isEqualTo("error");
             assertThat(event.body()).contains(event.eventId());
         });
+    }
+
+    private static NumberStatus status(long numberId, NumberStatus.State state, Optional<String> reason) {
+        return new NumberStatus(numberId, "session_" + numberId + "_+221771234567", state, Optional.of(NOW),
+                Optional.of(PairingMethod.CODE), 1, 2, Optional.of(NOW.plusSeconds(20)), Optional.of("jid-" + numberId),
+                Optional.of("+221771234567"), reason.map(ignored -> ErrorCode.PAIR_FAILED), reason);
+    }
+
+    @Test
+    void whereEachNumberStandsIsKeptOncePerNumberWhicheverWorkerWroteItLast() {
+        journal.write(new StepRecord(6, new StepRecord.Change.Save(validation(6, "+221771234567", 1, 2)), List.of(),
+                Optional.of(status(6, NumberStatus.State.PAIRING, Optional.empty()))));
+        journal("worker-2").write(new StepRecord(6, new StepRecord.Change.Delete(), List.of(error(6, "ended")),
+                Optional.of(status(6, NumberStatus.State.FAILED, Optional.of("ended")))));
+        journal.write(new StepRecord(3, new StepRecord.Change.Keep(), List.of(),
+                Optional.of(status(3, NumberStatus.State.CONNECTED, Optional.empty()))));
+        journal.write(keep(9, error(9, "no status change")));
+
+        assertThat(journal.recordedStatus(6)).contains(status(6, NumberStatus.State.FAILED, Optional.of("ended")));
+        assertThat(journal.recordedStatus(9)).isEmpty();
+        assertThat(journal.recordedStatuses(0, 10)).extracting(NumberStatus::numberId).containsExactly(3L, 6L);
+        assertThat(journal.recordedStatuses(3, 1)).extracting(NumberStatus::numberId).containsExactly(6L);
+        assertThat(journal.recordedStatuses(6, 10)).isEmpty();
+    }
+
+    @Test
+    void severalStepsAreWrittenTogetherAndTheirEventsAreDeliveredOnceNoneIsOwed() {
+        journal.writeAll(List.of(keep(6, error(6, "a")), keep(7, error(7, "b"))));
+
+        assertThat(outbox.owed(10)).extracting(OwedEvent::numberId).containsExactly(6L, 7L);
+        assertThat(journal.delivered(List.of("event-6-a", "event-7-b"))).isFalse();
+        outbox.delivered(List.of("event-6-a"));
+        assertThat(journal.delivered(List.of("event-6-a", "event-7-b"))).isFalse();
+        outbox.delivered(List.of("event-7-b"));
+        assertThat(journal.delivered(List.of("event-6-a", "event-7-b"))).isTrue();
     }
 }
