@@ -143,7 +143,8 @@ class OwnershipTimelineTest {
         assertThat(ownerA.route(20, Optional.of("a"))).as("the live owner wins over the name")
                 .isEqualTo(new Route.Forward(new Owner("b", "queue.b")));
         assertThat(ownerA.route(21, Optional.of("never-started")))
-                .isEqualTo(new Route.UnknownWorker("never-started", "no worker of that id ever started"));
+                .isEqualTo(new Route.UnknownWorker("never-started",
+                        "no worker of that id is registered (it never started, or it died and was removed)"));
     }
 
     @Test
