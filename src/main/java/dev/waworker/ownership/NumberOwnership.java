@@ -239,12 +239,19 @@ public final class NumberOwnership {
 
     /**
      * Claims the number and remembers the lease's token. A token other than the one held before means another
-     * worker held the number in between: a session this worker still has for it is stale and is dropped.
+     * worker held the number in between: a session this worker still has for it is stale and is dropped. A lease
+     * newly held here makes the other workers' records of the number stale.
      */
     private boolean claim(long numberId, Instant now) {
+        OptionalLong heldBefore = held.token(numberId);
         OptionalLong token = leases.claim(numberId, now);
         if (token.isEmpty()) {
             return false;
+        }
+        if (!heldBefore.equals(token)) {
+            // The number is this worker's now (a command, a restart, a take-over): a record a dead owner left of it
+            // is stale, and must not be taken up once this worker lets the number go (a validation it ended, back).
+            records.forgetValidationsOfOthers(numberId);
         }
         if (!held.claimed(numberId, token.getAsLong(), now) && sessions.liveNumbers().contains(numberId)) {
             log.warn("Number {} changed hands since this worker last held it: dropping its stale session", numberId);
