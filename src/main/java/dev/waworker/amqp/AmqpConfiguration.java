@@ -2,6 +2,7 @@ package dev.waworker.amqp;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Declarables;
@@ -16,6 +17,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.waworker.config.OwnershipProperties;
+import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.session.DeliveryNotices;
@@ -35,9 +38,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Configuration(proxyBeanMethods = false)
 class AmqpConfiguration {
 
+    /** With several workers on one database, this worker's queue expires once unused (see {@link AmqpTopology}). */
     @Bean
-    Declarables workerQueues(WorkerProperties worker) {
-        return AmqpTopology.declarables(worker);
+    Declarables workerQueues(WorkerProperties worker, ObjectProvider<SharedDatabase> shared,
+            OwnershipProperties ownership) {
+        return AmqpTopology.declarables(worker, Optional.ofNullable(shared.getIfAvailable())
+                .map(database -> ownership.queueExpiry()));
     }
 
     /**

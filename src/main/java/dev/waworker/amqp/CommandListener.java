@@ -96,23 +96,39 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
 
     @Override
     public void onMessage(Message message, Channel channel) {
+        take(message, channel);
+    }
+
+    /**
+     * Takes one message delivered on {@code channel} (by the container, or by the drain of a dead worker's queue)
+     * and settles it as the class comment says.
+     *
+     * @return completes once the message is acknowledged or handed back; empty when the worker is stopping and
+     *         the message was held back, unacknowledged, to return to its queue when the channel closes
+     */
+    Optional<CompletableFuture<Void>> take(Message message, Channel channel) {
         MessageProperties properties = message.getMessageProperties();
         if (!accepting) {
             // Left unacknowledged on purpose: the broker gives it back to the queue when the channel closes.
             log.debug("Stopping: holding back delivery {} from {}", properties.getDeliveryTag(),
                     properties.getConsumerQueue());
-            return;
+            return Optional.empty();
         }
         Delivery delivery = new Delivery(channel, properties.getDeliveryTag(),
                 Boolean.TRUE.equals(properties.getRedelivered()), properties.getConsumerQueue());
         taken.track(delivery.settled());
+        process(message, delivery);
+        return Optional.of(delivery.settled());
+    }
+
+    private void process(Message message, Delivery delivery) {
         Timer.Sample started = metrics.start();
         try (CommandLogContext.Scope ignored = CommandLogContext.of(worker.id()).open()) {
             if (isTooLarge(message)) {
                 refuseTooLarge(message, delivery, started);
                 return;
             }
-            switch (parser.parse(message.getBody(), properties.getContentType())) {
+            switch (parser.parse(message.getBody(), message.getMessageProperties().getContentType())) {
                 case Valid(ParsedCommand parsed) -> route(parsed, message, delivery, started);
                 case Resync resync -> resync(resync, message, delivery, started);
                 case Ignored(String reason) -> {

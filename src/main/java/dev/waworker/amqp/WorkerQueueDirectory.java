@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.ShutdownSignalException;
 
 /**
  * Tells whether a worker's queue exists, by a passive declaration. Answers "yes" are remembered for a short
@@ -48,7 +47,7 @@ final class WorkerQueueDirectory {
             } catch (IOException e) {
                 // The broker answers "no such queue" by closing the channel with 404; the template then drops
                 // that channel instead of caching it.
-                if (isNotFound(e)) {
+                if (BrokerRefusal.is(e, AMQP.NOT_FOUND)) {
                     return false;
                 }
                 throw e;
@@ -60,11 +59,5 @@ final class WorkerQueueDirectory {
             existsUntil.remove(queue);
         }
         return exists;
-    }
-
-    private static boolean isNotFound(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof AMQP.Channel.Close close
-                && close.getReplyCode() == AMQP.NOT_FOUND;
     }
 }

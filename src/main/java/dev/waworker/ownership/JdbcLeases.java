@@ -64,6 +64,42 @@ public final class JdbcLeases {
         return registered.isPresent() ? registered.get() : new NamedWorker.NeverStarted(workerId);
     }
 
+    /**
+     * The workers other than this one whose last heartbeat is older than {@code since} and that hold no lease live
+     * at {@code now}: a survivor may clean up after them. (A worker renews its heartbeat and its leases in one tick,
+     * but a lease claimed between two ticks outlives the last heartbeat by up to a tick: such a worker waits.)
+     */
+    public List<SilentWorker> workersSilentSince(Instant since, Instant now) {
+        return jdbc.sql("""
+                        SELECT w.worker_id, w.queue, w.heartbeat_at FROM worker_registry w
+                        WHERE w.worker_id <> :me AND w.heartbeat_at < :since
+                          AND NOT EXISTS (SELECT 1 FROM number_lease l
+                                          WHERE l.owner_id = w.worker_id AND l.expires_at > :now)
+                        ORDER BY w.heartbeat_at""")
+                .param("me", me).param("since", since.toEpochMilli()).param("now", now.toEpochMilli())
+                .query((row, index) -> new SilentWorker(row.getString("worker_id"), row.getString("queue"),
+                        Instant.ofEpochMilli(row.getLong("heartbeat_at"))))
+                .list();
+    }
+
+    /**
+     * Deletes the registry row of a worker that is still silent since {@code since}, holds no lease live at
+     * {@code now} and owes no event any more (its outbox is empty: a survivor relays what it left). One statement,
+     * so that a worker coming back to life in between keeps its row.
+     *
+     * @return whether the row was deleted
+     */
+    public boolean forget(String workerId, Instant since, Instant now) {
+        return jdbc.sql("""
+                        DELETE FROM worker_registry
+                        WHERE worker_id = :worker AND worker_id <> :me AND heartbeat_at < :since
+                          AND NOT EXISTS (SELECT 1 FROM number_lease WHERE owner_id = :worker AND expires_at > :now)
+                          AND NOT EXISTS (SELECT 1 FROM outbox WHERE worker_id = :worker)""")
+                .param("worker", workerId).param("me", me).param("since", since.toEpochMilli())
+                .param("now", now.toEpochMilli())
+                .update() == 1;
+    }
+
     /** The number's lease, live or not, with its holder's queue; empty when nobody ever claimed the number. */
     public Optional<Lease> lease(long numberId) {
         return jdbc.sql("""

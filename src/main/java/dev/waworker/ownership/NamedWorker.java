@@ -13,7 +13,7 @@ public sealed interface NamedWorker {
     record Registered(Owner owner, Instant heartbeatAt) implements NamedWorker {
     }
 
-    /** No worker of that id ever started on this database. */
+    /** No worker of that id is registered: it never started on this database, or it died and was removed. */
     record NeverStarted(String workerId) implements NamedWorker {
     }
 }

@@ -177,6 +177,29 @@ public final class NumberOwnership {
         }
     }
 
+    /** The dead workers a survivor cleans up after: silent for a lease time, and holding no live lease any more. */
+    public List<SilentWorker> silentWorkers() {
+        Instant now = clock.instant();
+        return leases.workersSilentSince(now.minus(terms.leaseTime()), now);
+    }
+
+    /** Whether a worker found silent is silent still: it has not come back to life (under the same id) since. */
+    public boolean stillSilent(SilentWorker worker) {
+        return !(leases.worker(worker.workerId()) instanceof NamedWorker.Registered registered
+                && terms.alive(registered.heartbeatAt(), clock.instant()));
+    }
+
+    /**
+     * Deletes a silent worker's registry row once it owes no event any more; a command naming it is answered
+     * {@code UNKNOWN_WORKER} from then on.
+     *
+     * @return whether it was deleted (no: it came back, or its outbox still has events to relay)
+     */
+    public boolean forget(SilentWorker worker) {
+        Instant now = clock.instant();
+        return leases.forget(worker.workerId(), now.minus(terms.leaseTime()), now);
+    }
+
     /** Drops every session when the leases could not be renewed for too long (see {@link LeaseTerms#fenceAt}). */
     public void fenceIfDue() {
         if (fence.fenceDue(clock.instant())) {
@@ -216,12 +239,19 @@ public final class NumberOwnership {
 
     /**
      * Claims the number and remembers the lease's token. A token other than the one held before means another
-     * worker held the number in between: a session this worker still has for it is stale and is dropped.
+     * worker held the number in between: a session this worker still has for it is stale and is dropped. A lease
+     * newly held here makes the other workers' records of the number stale.
      */
     private boolean claim(long numberId, Instant now) {
+        OptionalLong heldBefore = held.token(numberId);
         OptionalLong token = leases.claim(numberId, now);
         if (token.isEmpty()) {
             return false;
+        }
+        if (!heldBefore.equals(token)) {
+            // The number is this worker's now (a command, a restart, a take-over): a record a dead owner left of it
+            // is stale, and must not be taken up once this worker lets the number go (a validation it ended, back).
+            records.forgetValidationsOfOthers(numberId);
         }
         if (!held.claimed(numberId, token.getAsLong(), now) && sessions.liveNumbers().contains(numberId)) {
             log.warn("Number {} changed hands since this worker last held it: dropping its stale session", numberId);

@@ -6,7 +6,8 @@ import java.time.Instant;
  * Who handles a command for a number, decided from a {@link LeaseSnapshot} and the time, in this order:
  *
  * <ol>
- *   <li>the backend named a worker that never started: nobody ({@code UNKNOWN_WORKER});</li>
+ *   <li>the backend named a worker that is not registered (never started, or died and was removed): nobody
+ *       ({@code UNKNOWN_WORKER});</li>
  *   <li>a worker holds a live lease on the number: that worker (this one included);</li>
  *   <li>the backend named a worker that is alive: that worker;</li>
  *   <li>otherwise this worker, which claims the number before it handles the command.</li>
@@ -19,7 +20,7 @@ import java.time.Instant;
 public record OwnershipPolicy(LeaseTerms terms, Owner me) {
 
     /** Told to the backend when it names a worker that is not in the registry. */
-    static final String NEVER_STARTED = "no worker of that id ever started";
+    static final String NEVER_STARTED = "no worker of that id is registered (it never started, or it died and was removed)";
 
     public Route decide(LeaseSnapshot snapshot, Instant now) {
         if (snapshot.named() instanceof NamedWorker.NeverStarted(String workerId)) {

@@ -22,6 +22,7 @@ final class FleetMember implements AutoCloseable {
 
     private final TestWorker identity;
     private final List<String> arguments = new ArrayList<>();
+    private boolean killed;
     private WorkerProcess process;
 
     FleetMember(TestWorker identity, Map<String, Object> extraSettings) {
@@ -42,6 +43,7 @@ final class FleetMember implements AutoCloseable {
     FleetMember start() {
         try {
             process = new WorkerProcess(WorkerProcess.JAR, identity.dataDir(), JVM, arguments);
+            killed = false;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + WorkerProcess.JAR, e);
         }
@@ -65,6 +67,12 @@ final class FleetMember implements AutoCloseable {
 
     void kill() throws InterruptedException {
         process.kill();
+        killed = true;
+    }
+
+    /** Started and not killed since: a worker the fleet's commands may name. */
+    boolean alive() {
+        return process != null && !killed;
     }
 
     @Override

@@ -139,4 +139,48 @@ abstract class LeaseRulesContract {
         a.release(tokens);
         assertThat(as("b").heldByOthers(clock.instant())).noneMatch(number -> number >= 1000 && number < 2200);
     }
+
+    @Test
+    void aWorkerSilentForALeaseTimeAndHoldingNoLiveLeaseIsFoundAndForgottenOnceItOwesNothing() {
+        JdbcLeases alive = as("alive");
+        JdbcLeases gone = as("gone");
+        Instant goneLastSeen = clock.instant();
+        gone.claim(41, clock.instant());
+        clock.advance(TERMS.renewEvery());
+        gone.claim(42, clock.instant()); // claimed between two heartbeats: outlives the last one
+        jdbc().sql("INSERT INTO outbox (event_id, worker_id, seq, number_id, action, occurred_at, body, stored_at) "
+                + "VALUES ('e-gone', 'gone', 1, 41, 'error', 0, '{}', 0)").update();
+        clock.advance(LEASE.minus(TERMS.renewEvery()));
+        alive.heartbeat("queue.alive", clock.instant());
+        Instant since = clock.instant().minus(LEASE);
+
+        assertThat(alive.workersSilentSince(since.plusMillis(1), clock.instant()))
+                .as("its lease of 42 is still live").isEmpty();
+        clock.advance(TERMS.renewEvery());
+        since = clock.instant().minus(LEASE);
+        assertThat(alive.workersSilentSince(since, clock.instant()))
+                .containsExactly(new SilentWorker("gone", "queue.gone", goneLastSeen));
+        assertThat(gone.workersSilentSince(since, clock.instant())).as("the living are not silent, nor is oneself")
+                .isEmpty();
+
+        assertThat(alive.forget("gone", since, clock.instant())).as("it still owes an event").isFalse();
+        jdbc().sql("DELETE FROM outbox WHERE worker_id = 'gone'").update();
+        assertThat(alive.forget("alive", since, clock.instant())).as("never oneself").isFalse();
+        assertThat(alive.forget("gone", since, clock.instant())).isTrue();
+        assertThat(alive.worker("gone")).isEqualTo(new NamedWorker.NeverStarted("gone"));
+        assertThat(alive.workersSilentSince(since, clock.instant())).isEmpty();
+    }
+
+    @Test
+    void aWorkerThatCameBackIsNotForgotten() {
+        JdbcLeases alive = as("alive");
+        JdbcLeases back = as("back");
+        clock.advance(LEASE.plusSeconds(1));
+        Instant since = clock.instant().minus(LEASE);
+        alive.heartbeat("queue.alive", clock.instant());
+        back.heartbeat("queue.back", clock.instant());
+
+        assertThat(alive.forget("back", since, clock.instant())).isFalse();
+        assertThat(alive.worker("back")).isInstanceOf(NamedWorker.Registered.class);
+    }
 }

@@ -136,6 +136,26 @@ class OwnershipTimelineTest {
     }
 
     @Test
+    void aCommandForADeadWorkersNumberMakesItsRecordStaleSoThatNoTakeOverRevivesTheValidationLater() {
+        ownerA.route(12, Optional.empty());
+        ValidationRecord record = new ValidationRecord(12, SessionFixture.PHONE, PairingMethod.QR,
+                Optional.of("cmd-create"), SessionState.PAIRING, 0, 1, Optional.of(SessionFixture.START));
+        database.journal("a", a.clock, new OutboxSignal())
+                .write(new StepRecord(12, new StepRecord.Change.Save(record), List.of()));
+        // A dies; a command for the number (one drained from A's queue, say) reaches B before any take-over.
+        advance(TERMS.leaseTime());
+        assertThat(ownerB.route(12, Optional.empty())).isEqualTo(new Route.Here());
+        assertThat(database.records("a").validations()).isEmpty();
+
+        b.create(12);
+        b.command(SessionCommand.Type.CLOSE, 12, SessionFixture.PHONE);
+        advance(TERMS.leaseTime());
+        ownerB.renew();
+        ownerB.takeOver();
+        assertThat(b.hasSession(12)).as("closed stays closed").isFalse();
+    }
+
+    @Test
     void aNamedWorkerIsHonouredWhileItIsAliveAndTheNumberHasNoOtherOwner() {
         assertThat(ownerA.route(20, Optional.of("b")))
                 .isEqualTo(new Route.Forward(new Owner("b", "queue.b")));
@@ -143,7 +163,8 @@ class OwnershipTimelineTest {
         assertThat(ownerA.route(20, Optional.of("a"))).as("the live owner wins over the name")
                 .isEqualTo(new Route.Forward(new Owner("b", "queue.b")));
         assertThat(ownerA.route(21, Optional.of("never-started")))
-                .isEqualTo(new Route.UnknownWorker("never-started", "no worker of that id ever started"));
+                .isEqualTo(new Route.UnknownWorker("never-started",
+                        "no worker of that id is registered (it never started, or it died and was removed)"));
     }
 
     @Test
