@@ -9,8 +9,12 @@ import java.util.Base64;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.StringLength;
 
 import dev.waworker.testing.QrPng;
 
@@ -33,10 +37,18 @@ class QrCodeRendererTest {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    @RepeatedTest(20)
-    void thePngDecodesBackToTheExactText() {
-        String text = pairingString();
+    @Property(tries = 100)
+    void aPairingStringsPngDecodesBackToTheExactText(@ForAll long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        String text = random.nextBoolean() ? PairingStrings.plain(random) : PairingStrings.asLink(random);
 
+        assertThat(QrPng.decode(renderer.toPngDataUrl(text))).isEqualTo(text);
+    }
+
+    /** Any length up to a large symbol, non-ASCII too (sent as UTF-8 behind an ECI header). */
+    @Property(tries = 100)
+    void anyTextsPngDecodesBackToTheExactText(
+            @ForAll @StringLength(min = 1, max = 600) @CharRange(from = ' ', to = '~') @CharRange(from = '\u00a0', to = '\ud7ff') String text) {
         assertThat(QrPng.decode(renderer.toPngDataUrl(text))).isEqualTo(text);
     }
 
