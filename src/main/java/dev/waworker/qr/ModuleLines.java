@@ -50,6 +50,12 @@ final class ModuleLines {
         columns[column * stride + wordOf(q)] |= bitOf(q);
     }
 
+    /** Where (line, module) is in a square: {@code word << 6 | bit} (see {@link SymbolLayout#dataRowPositions}). */
+    int position(int line, int module) {
+        int p = module + QUIET_ZONE;
+        return (line * stride + wordOf(p)) << 6 | p & 63;
+    }
+
     boolean isDark(long[] rows, int row, int column) {
         int p = column + QUIET_ZONE;
         return (rows[row * stride + wordOf(p)] & bitOf(p)) != 0;

@@ -3,6 +3,7 @@ package dev.waworker.qr;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -26,6 +27,12 @@ final class PngWriter {
      * bytes for five times the time.
      */
     private static final int DEFLATE_LEVEL = 4;
+    /**
+     * Deflaters kept for reuse: creating one (zlib's state, about 256 KiB of native memory) took a tenth of a
+     * render. At most one per processor stays idle; more are created under a burst and ended after it.
+     */
+    private static final int MAX_IDLE_DEFLATERS = Runtime.getRuntime().availableProcessors();
+    private static final ConcurrentLinkedQueue<Deflater> IDLE_DEFLATERS = new ConcurrentLinkedQueue<>();
 
     private PngWriter() {
     }
@@ -35,25 +42,7 @@ final class PngWriter {
         int side = modules * pixelsPerModule;
         byte[] pixels = pixels(symbol, modules, side, pixelsPerModule);
 
-        Deflater deflater = new Deflater(DEFLATE_LEVEL);
-        byte[] compressed;
-        try {
-            deflater.setStrategy(Deflater.FILTERED);
-            deflater.setInput(pixels);
-            deflater.finish();
-            byte[] buffer = new byte[pixels.length / 4 + 64];
-            int length = 0;
-            while (!deflater.finished()) {
-                if (length == buffer.length) {
-                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
-                }
-                length += deflater.deflate(buffer, length, buffer.length - length);
-            }
-            compressed = Arrays.copyOf(buffer, length);
-        } finally {
-            deflater.end();
-        }
-
+        byte[] compressed = compress(pixels);
         ByteArrayOutputStream png = new ByteArrayOutputStream(compressed.length + 64);
         png.writeBytes(SIGNATURE);
         byte[] header = new byte[13];
@@ -68,24 +57,60 @@ final class PngWriter {
         return png.toByteArray();
     }
 
+    private static byte[] compress(byte[] pixels) {
+        Deflater deflater = IDLE_DEFLATERS.poll();
+        if (deflater == null) {
+            deflater = new Deflater(DEFLATE_LEVEL);
+            deflater.setStrategy(Deflater.FILTERED);
+        }
+        try {
+            deflater.setInput(pixels);
+            deflater.finish();
+            byte[] buffer = new byte[pixels.length / 4 + 64];
+            int length = 0;
+            while (!deflater.finished()) {
+                if (length == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                length += deflater.deflate(buffer, length, buffer.length - length);
+            }
+            return Arrays.copyOf(buffer, length);
+        } finally {
+            deflater.reset();
+            if (IDLE_DEFLATERS.size() < MAX_IDLE_DEFLATERS) {
+                IDLE_DEFLATERS.offer(deflater);
+            } else {
+                deflater.end();
+            }
+        }
+    }
+
     /** The filtered scanlines: a filter byte, then one bit per pixel, 1 = white, the leftmost pixel in the high bit. */
     private static byte[] pixels(QrSymbol symbol, int modules, int side, int scale) {
         int rowBytes = (side + 7) / 8;
         int lineLength = 1 + rowBytes;
         byte[] out = new byte[lineLength * side];
+        long whiteModule = (1L << scale) - 1;
         for (int moduleRow = 0; moduleRow < modules; moduleRow++) {
             int line = moduleRow * scale * lineLength;
             out[line] = FILTER_NONE;
-            Arrays.fill(out, line + 1, line + lineLength, (byte) 0xFF);
             int row = moduleRow - ModuleLines.QUIET_ZONE;
-            if (row >= 0 && row < symbol.size()) {
-                for (int p = ModuleLines.QUIET_ZONE; p < ModuleLines.QUIET_ZONE + symbol.size(); p++) {
-                    if (symbol.isDarkWithQuietZone(row, p)) {
-                        for (int x = p * scale; x < (p + 1) * scale; x++) {
-                            out[line + 1 + (x >>> 3)] &= (byte) ~(0x80 >>> (x & 7));
-                        }
-                    }
+            boolean quietRow = row < 0 || row >= symbol.size();
+            // Pixels gather in the low bits of a long and leave it a byte at a time, most significant first.
+            long pending = 0;
+            int pendingBits = 0;
+            int at = line + 1;
+            for (int p = 0; p < modules; p++) {
+                boolean dark = !quietRow && symbol.isDarkWithQuietZone(row, p);
+                pending = pending << scale | (dark ? 0 : whiteModule);
+                pendingBits += scale;
+                while (pendingBits >= 8) {
+                    pendingBits -= 8;
+                    out[at++] = (byte) (pending >>> pendingBits);
                 }
+            }
+            if (pendingBits > 0) {
+                out[at] = (byte) (pending << 8 - pendingBits | 0xFF >>> pendingBits); // padding bits: white
             }
             for (int repeat = 1; repeat < scale; repeat++) {
                 out[line + repeat * lineLength] = FILTER_UP; // the rest of this line stays 0: same as the row above

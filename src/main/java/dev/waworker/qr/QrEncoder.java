@@ -112,11 +112,12 @@ final class QrEncoder {
         ModuleLines lines = layout.lines;
         long[] rows = layout.functionRows.clone();
         long[] columns = layout.functionColumns.clone();
-        int[] modules = layout.dataModules;
+        int[] rowPositions = layout.dataRowPositions;
+        int[] columnPositions = layout.dataColumnPositions;
         for (int i = 0; i < codewords.length * 8; i++) {
             if ((codewords[i >>> 3] << (i & 7) & 0x80) != 0) {
-                int module = modules[i];
-                lines.set(rows, columns, module >>> 8, module & 0xFF);
+                rows[rowPositions[i] >>> 6] |= 1L << rowPositions[i];
+                columns[columnPositions[i] >>> 6] |= 1L << columnPositions[i];
             }
         }
         long[] maskedRows = new long[rows.length];

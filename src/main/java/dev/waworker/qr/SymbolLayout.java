@@ -31,6 +31,12 @@ final class SymbolLayout {
      * as {@code row << 8 | column}; past the last codeword bit they hold the remainder bits, which are light.
      */
     final int[] dataModules;
+    /**
+     * The same modules as positions in the bit-packed rows and columns: {@code word << 6 | bit}, so that placing a
+     * data bit is one OR per form ({@code 1L << position} shifts by the low 6 bits only).
+     */
+    final int[] dataRowPositions;
+    final int[] dataColumnPositions;
     /** Per mask: the data modules it inverts, plus the dark modules of the format information naming that mask. */
     final long[][] maskRows = new long[MASKS][];
     final long[][] maskColumns = new long[MASKS][];
@@ -53,6 +59,14 @@ final class SymbolLayout {
             }
         }
         dataModules = placementOrder(function);
+        dataRowPositions = new int[dataModules.length];
+        dataColumnPositions = new int[dataModules.length];
+        for (int i = 0; i < dataModules.length; i++) {
+            int row = dataModules[i] >>> 8;
+            int column = dataModules[i] & 0xFF;
+            dataRowPositions[i] = lines.position(row, column);
+            dataColumnPositions[i] = lines.position(column, row);
+        }
         for (int mask = 0; mask < MASKS; mask++) {
             maskRows[mask] = lines.newMatrix();
             maskColumns[mask] = lines.newMatrix();

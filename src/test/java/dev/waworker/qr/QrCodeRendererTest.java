@@ -53,6 +53,30 @@ class QrCodeRendererTest {
     }
 
     @Test
+    void threadsSharingOneRendererEachGetTheirOwnText() throws Exception {
+        // The renderer keeps layouts per version and idle deflaters for all threads: none may see another's data.
+        int threads = 4;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            var rendered = new java.util.ArrayList<java.util.concurrent.Future<String[]>>();
+            for (int t = 0; t < threads * 10; t++) {
+                String text = t % 2 == 0 ? pairingString() : "short text " + t;
+                rendered.add(pool.submit(() -> new String[] {text, renderer.toPngDataUrl(text)}));
+            }
+            for (var future : rendered) {
+                String[] textAndUrl = future.get();
+                assertThat(QrPng.decode(textAndUrl[1])).isEqualTo(textAndUrl[0]);
+            }
+        }
+    }
+
+    @Test
+    void theSameTextGivesTheSameBytes() {
+        String text = pairingString();
+
+        assertThat(renderer.toPng(text)).isEqualTo(renderer.toPng(text)).isEqualTo(new QrCodeRenderer().toPng(text));
+    }
+
+    @Test
     void theDataUrlIsACompactPng() throws Exception {
         String dataUrl = renderer.toPngDataUrl(pairingString());
 

@@ -33,7 +33,6 @@ import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
-import com.google.zxing.qrcode.encoder.Encoder;
 
 import dev.waworker.testing.QrPng;
 
@@ -209,7 +208,8 @@ public final class QrRenderBenchmark {
             Files.write(file, png);
             files.add(file.toString());
             zxingOk += payload.equals(QrPng.decode(png)) ? 1 : 0;
-            maskOk += QrEncoder.encode(payload).mask() == lowestPenaltyMask(payload) ? 1 : 0;
+            QrSymbol symbol = QrEncoder.encode(payload);
+            maskOk += symbol.mask() == ZxingMaskOracle.lowestPenalty(payload, symbol.version()).mask() ? 1 : 0;
         }
         // QR codes only: zbar's 1D decoders now and then see a Codabar symbol in a QR's modules.
         List<String> command = new ArrayList<>(List.of("zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable"));
@@ -226,28 +226,6 @@ public final class QrRenderBenchmark {
         return String.format(Locale.ROOT, "ZXing decoded %d/%d, zbar (zbarimg, exit %d) decoded %d/%d, "
                 + "mask = lowest reference penalty of ZXing's 8 masked symbols: %d/%d",
                 zxingOk, payloads.size(), zbarExit, zbarOk, payloads.size(), maskOk, payloads.size());
-    }
-
-    private static int lowestPenaltyMask(String payload) throws WriterException {
-        int version = QrEncoder.encode(payload).version();
-        int best = -1;
-        int lowest = Integer.MAX_VALUE;
-        for (int mask = 0; mask < 8; mask++) {
-            var matrix = Encoder.encode(payload, ErrorCorrectionLevel.M,
-                    Map.of(EncodeHintType.QR_MASK_PATTERN, mask, EncodeHintType.QR_VERSION, version)).getMatrix();
-            boolean[][] dark = new boolean[matrix.getHeight()][matrix.getWidth()];
-            for (int y = 0; y < dark.length; y++) {
-                for (int x = 0; x < dark.length; x++) {
-                    dark[y][x] = matrix.get(x, y) == 1;
-                }
-            }
-            int penalty = ReferencePenalty.of(dark);
-            if (penalty < lowest) {
-                lowest = penalty;
-                best = mask;
-            }
-        }
-        return best;
     }
 
     private static String table(List<Measure[]> results, Measure[] median, String checks) {
