@@ -255,18 +255,18 @@ public final class QrRenderBenchmark {
     /** The latency distribution (share of renders at most x µs, x on a log scale) of each renderer in one run. */
     private static void chart(Measure[] run, Path file) throws IOException {
         int width = 900;
-        int height = 520;
+        int height = 600;
         int left = 80;
         int right = 30;
         int top = 50;
-        int bottom = 70;
+        int bottom = 150;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
         double minLog = 1; // 10 µs
-        double maxLog = 5; // 100 ms
+        double maxLog = 6; // 1 s
         int plotWidth = width - left - right;
         int plotHeight = height - top - bottom;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
@@ -281,7 +281,7 @@ public final class QrRenderBenchmark {
         }
         g.setColor(Color.BLACK);
         g.drawRect(left, top, plotWidth, plotHeight);
-        String[] labels = {"10 µs", "100 µs", "1 ms", "10 ms", "100 ms"};
+        String[] labels = {"10 µs", "100 µs", "1 ms", "10 ms", "100 ms", "1 s"};
         for (int decade = (int) minLog; decade <= maxLog; decade++) {
             int x = left + (int) ((decade - minLog) / (maxLog - minLog) * plotWidth);
             g.drawString(labels[decade - 1], x - 18, top + plotHeight + 20);
@@ -290,14 +290,14 @@ public final class QrRenderBenchmark {
             int y = top + plotHeight - share * plotHeight / 100;
             g.drawString(share + " %", left - 45, y + 5);
         }
-        g.drawString("latency of one render (log scale)", left + plotWidth / 2 - 100, height - 20);
+        g.drawString("latency of one render (log scale)", left + plotWidth / 2 - 100, top + plotHeight + 42);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString("QR render latency, one core, one render at a time: share of renders at most x", left, 30);
         Color[] colours = {new Color(0, 110, 200), new Color(210, 60, 40), new Color(120, 120, 120)};
         g.setStroke(new BasicStroke(2.2f));
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        int legendX = left + plotWidth - 330;
-        int legendY = top + plotHeight - 90;
+        int legendX = left;
+        int legendY = top + plotHeight + 60;
         for (int k = 0; k < run.length; k++) {
             Measure m = run[k];
             g.setColor(colours[k]);
@@ -318,15 +318,13 @@ public final class QrRenderBenchmark {
                 previousY = y;
             }
         }
-        g.setColor(Color.WHITE);
-        g.fillRect(legendX - 8, legendY - 8, 330, 22 * run.length + 10);
         for (int k = 0; k < run.length; k++) {
             Measure m = run[k];
             g.setColor(colours[k]);
             g.fillRect(legendX, legendY + k * 22, 14, 14);
             g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "%s: %.0f renders/s, p50 %.0f µs", m.name(), m.perSecond(),
-                    m.percentileNanos(50) / 1e3), legendX + 20, legendY + 12 + k * 22);
+            g.drawString(String.format(Locale.ROOT, "%s: %.0f renders/s, p50 %.0f µs, p99 %.0f µs", m.name(), m.perSecond(),
+                    m.percentileNanos(50) / 1e3, m.percentileNanos(99) / 1e3), legendX + 20, legendY + 12 + k * 22);
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
