@@ -53,7 +53,10 @@ final class QrEncoder {
         return version.getTotalCodewords() - blocks.getECCodewordsPerBlock() * blocks.getNumBlocks();
     }
 
-    /** Data codewords (header, bytes, terminator, padding) split into blocks, each with its error correction, interleaved. */
+    /**
+     * Data codewords (header, bytes, terminator, padding) split into blocks, each followed by its error correction,
+     * interleaved.
+     */
     private static byte[] codewords(byte[] bytes, boolean ascii, Version version) {
         byte[] data = new byte[dataCodewords(version)];
         BitWriter bits = new BitWriter(data);
@@ -66,7 +69,8 @@ final class QrEncoder {
         for (byte b : bytes) {
             bits.write(b & 0xFF, 8);
         }
-        bits.write(0, Math.min(4, data.length * 8 - bits.position)); // the terminator, cut short when the symbol is full
+        // The terminator, cut short when the symbol is full.
+        bits.write(0, Math.min(4, data.length * 8 - bits.position));
         bits.write(0, -bits.position & 7);
         for (int i = bits.position / 8, pad = 0; i < data.length; i++, pad++) {
             data[i] = (byte) (pad % 2 == 0 ? PAD_A : PAD_B);

@@ -2,8 +2,9 @@ package dev.waworker.qr;
 
 /**
  * Reed-Solomon error correction codewords over GF(256) with the QR code's field polynomial x⁸+x⁴+x³+x²+1 (0x11D)
- * and generator polynomial (x - α⁰)(x - α¹)…(x - αⁿ⁻¹) (ISO/IEC 18004 §7.5.2). Written here rather than taken from
- * ZXing because ZXing's encoder caches its generators in a list that is not safe to share between threads.
+ * and generator polynomial (x - α⁰)(x - α¹)…(x - αⁿ⁻¹) (ISO/IEC 18004 §7.5.2). Written here rather than taken
+ * from ZXing because ZXing's encoder object grows its generators in an unsynchronised list, so it cannot be shared
+ * between threads and ZXing makes a new one, generators rebuilt, for every symbol; these are built once.
  */
 final class ReedSolomon {
 
@@ -35,7 +36,10 @@ final class ReedSolomon {
     private ReedSolomon() {
     }
 
-    /** Writes the {@code ecLength} error correction codewords of {@code data[from, from + length)} to {@code out[at...]}. */
+    /**
+     * Writes the {@code ecLength} error correction codewords of {@code data[from, from + length)} to
+     * {@code out[at...]}.
+     */
     static void errorCorrection(byte[] data, int from, int length, int ecLength, byte[] out, int at) {
         int[] generator = GENERATORS[ecLength];
         int[] remainder = new int[ecLength];

@@ -114,7 +114,10 @@ final class SymbolLayout {
         };
     }
 
-    /** The 15 format information bits for level M and {@code mask}: a BCH(15,5) code, XORed with 101010000010010 (§7.9). */
+    /**
+     * The 15 format information bits for level M and {@code mask}: a BCH(15,5) code, XORed with 101010000010010
+     * (§7.9).
+     */
     static int formatBits(int mask) {
         int data = LEVEL_M_INDICATOR << 3 | mask;
         int remainder = data;
@@ -124,7 +127,10 @@ final class SymbolLayout {
         return (data << 10 | remainder) ^ 0x5412;
     }
 
-    /** The two modules, {row, column}, that carry format bit {@code bit} (bit 0 is the least significant; §7.9.1, figure 25). */
+    /**
+     * The two modules, {row, column}, that carry format bit {@code bit} (bit 0 is the least significant; §7.9.1,
+     * figure 25).
+     */
     private int[][] formatModules(int bit) {
         int[] first;
         if (bit < 6) {

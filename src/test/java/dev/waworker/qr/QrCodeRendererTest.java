@@ -48,7 +48,8 @@ class QrCodeRendererTest {
     /** Any length up to a large symbol, non-ASCII too (sent as UTF-8 behind an ECI header). */
     @Property(tries = 100)
     void anyTextsPngDecodesBackToTheExactText(
-            @ForAll @StringLength(min = 1, max = 600) @CharRange(from = ' ', to = '~') @CharRange(from = '\u00a0', to = '\ud7ff') String text) {
+            @ForAll @StringLength(min = 1, max = 600) @CharRange(from = ' ', to = '~')
+            @CharRange(from = '\u00a0', to = '\ud7ff') String text) {
         assertThat(QrPng.decode(renderer.toPngDataUrl(text))).isEqualTo(text);
     }
 

@@ -323,8 +323,9 @@ public final class QrRenderBenchmark {
             g.setColor(colours[k]);
             g.fillRect(legendX, legendY + k * 22, 14, 14);
             g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "%s: %.0f renders/s, p50 %.0f µs, p99 %.0f µs", m.name(), m.perSecond(),
-                    m.percentileNanos(50) / 1e3, m.percentileNanos(99) / 1e3), legendX + 20, legendY + 12 + k * 22);
+            String label = String.format(Locale.ROOT, "%s: %.0f renders/s, p50 %.0f µs, p99 %.0f µs", m.name(),
+                    m.perSecond(), m.percentileNanos(50) / 1e3, m.percentileNanos(99) / 1e3);
+            g.drawString(label, legendX + 20, legendY + 12 + k * 22);
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
