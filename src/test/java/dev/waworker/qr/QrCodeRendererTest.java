@@ -9,8 +9,12 @@ import java.util.Base64;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.StringLength;
 
 import dev.waworker.testing.QrPng;
 
@@ -33,11 +37,44 @@ class QrCodeRendererTest {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    @RepeatedTest(20)
-    void thePngDecodesBackToTheExactText() {
-        String text = pairingString();
+    @Property(tries = 100)
+    void aPairingStringsPngDecodesBackToTheExactText(@ForAll long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        String text = random.nextBoolean() ? PairingStrings.plain(random) : PairingStrings.asLink(random);
 
         assertThat(QrPng.decode(renderer.toPngDataUrl(text))).isEqualTo(text);
+    }
+
+    /** Any length up to a large symbol, non-ASCII too (sent as UTF-8 behind an ECI header). */
+    @Property(tries = 100)
+    void anyTextsPngDecodesBackToTheExactText(
+            @ForAll @StringLength(min = 1, max = 600) @CharRange(from = ' ', to = '~')
+            @CharRange(from = '\u00a0', to = '\ud7ff') String text) {
+        assertThat(QrPng.decode(renderer.toPngDataUrl(text))).isEqualTo(text);
+    }
+
+    @Test
+    void threadsSharingOneRendererEachGetTheirOwnText() throws Exception {
+        // The renderer keeps layouts per version and idle deflaters for all threads: none may see another's data.
+        int threads = 4;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            var rendered = new java.util.ArrayList<java.util.concurrent.Future<String[]>>();
+            for (int t = 0; t < threads * 10; t++) {
+                String text = t % 2 == 0 ? pairingString() : "short text " + t;
+                rendered.add(pool.submit(() -> new String[] {text, renderer.toPngDataUrl(text)}));
+            }
+            for (var future : rendered) {
+                String[] textAndUrl = future.get();
+                assertThat(QrPng.decode(textAndUrl[1])).isEqualTo(textAndUrl[0]);
+            }
+        }
+    }
+
+    @Test
+    void theSameTextGivesTheSameBytes() {
+        String text = pairingString();
+
+        assertThat(renderer.toPng(text)).isEqualTo(renderer.toPng(text)).isEqualTo(new QrCodeRenderer().toPng(text));
     }
 
     @Test
