@@ -19,6 +19,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.waworker.config.ConditionalOnSharedDatabase;
 import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WorkerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The worker's database: PostgreSQL (or any database Flyway and Spring Boot know) when {@code spring.datasource.url}
@@ -72,10 +73,12 @@ public class StoreConfiguration {
         return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal);
     }
 
+    /** What the relay reads: this worker's owed events, the QRs nobody can scan any more left out. */
     @Bean
     @DependsOnDatabaseInitialization
-    JdbcOutboxReader outboxReader(JdbcClient jdbc, WorkerProperties worker, OutboxSignal outboxSignal) {
-        return new JdbcOutboxReader(jdbc, worker.id(), outboxSignal);
+    OutboxReader outboxReader(JdbcClient jdbc, WorkerProperties worker, OutboxSignal outboxSignal, Clock clock,
+            MeterRegistry meters) {
+        return new StaleQrPruning(new JdbcOutboxReader(jdbc, worker.id(), outboxSignal), jdbc, clock, meters);
     }
 
     @Bean
