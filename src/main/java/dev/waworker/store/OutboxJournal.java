@@ -48,8 +48,16 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
         this.written = written;
     }
 
+    /**
+     * Writes the step; while the store is unavailable (the database away, its disk full), tries again until it is
+     * back: the lane waits, and nothing of the step is lost (see {@link OutageRetry}).
+     */
     @Override
     public void write(StepRecord step) {
+        OutageRetry.untilWritten("the step of number " + step.numberId(), () -> writeOnce(step));
+    }
+
+    private void writeOnce(StepRecord step) {
         Instant now = clock.instant();
         AtomicLong seq = sequence();
         List<OwedEvent> rows = new ArrayList<>();
@@ -79,7 +87,8 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     @Override
     public CompletionStage<Void> publish(WorkerEvent event) {
         try {
-            write(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
+            // Once: the caller (the command listener) must not wait out an outage on its thread.
+            writeOnce(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
                     List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event))));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException failure) {

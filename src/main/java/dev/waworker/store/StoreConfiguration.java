@@ -2,6 +2,7 @@ package dev.waworker.store;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -48,6 +49,16 @@ public class StoreConfiguration {
         config.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
         config.setMaximumPoolSize(1);
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Whether the store can make commands durable now: the database answers, and for the embedded SQLite file its
+     * directory is writable with room left.
+     */
+    @Bean
+    StoreProbe storeProbe(JdbcClient jdbc, WorkerProperties worker, DataSourceProperties dataSource) {
+        boolean embedded = dataSource.getUrl() == null || dataSource.getUrl().isEmpty();
+        return new StoreProbe(jdbc, embedded ? Optional.of(worker.dataDir().toAbsolutePath()) : Optional.empty());
     }
 
     /** Only with PostgreSQL: the embedded SQLite file is one worker's alone. */
