@@ -25,7 +25,7 @@ public final class OwnPostgres implements AutoCloseable {
     private static final Path INSTALLED = Path.of("/usr/lib/postgresql");
     private static final Duration PG_CTL_WAIT = Duration.ofSeconds(60);
 
-    public final int port = LocalProcesses.freePort();
+    public final int port = LocalMachine.freePort();
     private final Path dir;
     private final Path data;
     private final Path bin = binaries();
@@ -47,6 +47,8 @@ public final class OwnPostgres implements AutoCloseable {
 
     /** Creates the cluster and starts it; returns when it accepts connections. */
     public OwnPostgres start() {
+        // Also when the test never gets to close it (its worker failed to start, say): no server left running.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(this::close));
         // --no-sync: a throw-away cluster need not survive a power cut, and initdb is much faster without.
         pg("initdb", "-D", data.toString(), "-U", USER, "--auth=trust", "--no-sync", "-E", "UTF8");
         return startAgain();
@@ -71,13 +73,12 @@ public final class OwnPostgres implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        run(command("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop"));
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public synchronized void close() {
+        if (!Files.exists(dir)) {
+            return;
         }
+        run(command("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop"));
+        LocalMachine.deleteTree(dir);
     }
 
     private void pg(String program, String... arguments) {
@@ -99,7 +100,7 @@ public final class OwnPostgres implements AutoCloseable {
     }
 
     private int run(List<String> command) {
-        return LocalProcesses.run(new ProcessBuilder(command).redirectErrorStream(true)
+        return LocalMachine.run(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pg.out").toFile())), PG_CTL_WAIT);
     }
 

@@ -23,8 +23,8 @@ import java.util.UUID;
 public final class OwnRabbitNode implements AutoCloseable {
 
     public final String name = "worker-test-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
-    public final int port = LocalProcesses.freePort();
-    private final int distributionPort = LocalProcesses.freePort();
+    public final int port = LocalMachine.freePort();
+    private final int distributionPort = LocalMachine.freePort();
     private static final Path INSTALLED = Path.of("/usr/lib/rabbitmq/bin");
 
     private final Path dir;
@@ -55,7 +55,7 @@ public final class OwnRabbitNode implements AutoCloseable {
         env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
         env.put("RABBITMQ_PID_FILE", dir.resolve("pid").toString());
-        LocalProcesses.run(server, Duration.ofSeconds(30));
+        LocalMachine.run(server, Duration.ofSeconds(30));
         // -detached returns before the node is reachable: ask until it answers.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> ctl("await_startup", "--timeout", "10") == 0);
@@ -83,7 +83,7 @@ public final class OwnRabbitNode implements AutoCloseable {
     private int ctl(String... arguments) {
         List<String> command = new ArrayList<>(List.of(script("rabbitmqctl"), "-n", name));
         command.addAll(List.of(arguments));
-        return LocalProcesses.run(new ProcessBuilder(command).redirectErrorStream(true)
+        return LocalMachine.run(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("ctl.out").toFile())),
                 Duration.ofSeconds(60));
     }
