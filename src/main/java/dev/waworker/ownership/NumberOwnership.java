@@ -28,7 +28,7 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * One owner per number among the workers sharing a database. Routes each command to its number's owner
  * ({@link #route}: {@link JdbcLeases} loads, {@link OwnershipPolicy} decides, a claim follows), keeps this worker's
  * leases alive and in line with its sessions ({@link #renew}), takes over the linked numbers of workers that died,
- * a few at a time ({@link #takeOver}) (and its own back, after it lost their leases), and drops every session when the leases could not be renewed in time
+ * a few at a time ({@link #takeOver}), and drops every session when the leases could not be renewed in time
  * ({@link #fenceIfDue}), before any other worker may claim them. It knows the fencing token of every lease it
  * holds ({@link #currentToken}).
  */

@@ -20,7 +20,7 @@ import org.sqlite.SQLiteException;
  */
 public final class StoreFailures {
 
-    /** SQLite's primary result codes of a file it cannot write (the extended codes, such as IOERR_WRITE, share them). */
+    /** SQLite's primary result codes of a file it cannot write (extended codes such as IOERR_WRITE share them). */
     private static final Set<Integer> SQLITE_STORAGE_CODES = Set.of(SQLiteErrorCode.SQLITE_FULL.code,
             SQLiteErrorCode.SQLITE_READONLY.code, SQLiteErrorCode.SQLITE_IOERR.code,
             SQLiteErrorCode.SQLITE_CANTOPEN.code);
@@ -30,7 +30,7 @@ public final class StoreFailures {
     private StoreFailures() {
     }
 
-    /** Whether {@code failure}, or one of its causes, says the store cannot be used now rather than the data is wrong. */
+    /** Whether {@code failure}, or one of its causes, says the store cannot be used now (not: the data is wrong). */
     public static boolean isStoreUnavailable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (isUnavailability(cause)) {

@@ -17,7 +17,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.waworker.testing.OwnPostgres;
 import dev.waworker.testing.WorkerHttp;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 
 /**
@@ -60,18 +59,19 @@ class DatabaseOutageIT extends WorkerTestBase {
     void commandsWaitOutTheOutageAndTheWorkerTakesBackTheNumberWhoseLeaseLapsed() throws Exception {
         backend.sendCommand("create", PAIRING, "+221771230981");
         backend.awaitEvent(PAIRING, "qr_generated");
-        assertThat(readiness()).isEqualTo(200);
-        double failedBefore = commands("failed");
+        assertThat(WorkerHttp.readiness(port)).isEqualTo(200);
+        double failedBefore = commandsSettled("failed");
 
         DATABASE.stop();
-        await().atMost(READINESS_FOLLOWS).until(() -> readiness() == 503);
-        SENT_DURING_THE_OUTAGE.forEach(numberId -> backend.sendCommand("create", numberId, "+2217712309" + numberId % 100));
+        await().atMost(READINESS_FOLLOWS).until(() -> WorkerHttp.readiness(port) == 503);
+        SENT_DURING_THE_OUTAGE.forEach(numberId ->
+                backend.sendCommand("create", numberId, "+2217712309" + numberId % 100));
         // The leases lapse meanwhile: the worker drops its session (fencing), so that no other worker could clash.
         await().atMost(Duration.ofSeconds(15)).until(() -> liveSessions() == 0);
-        assertThat(readiness()).as("still down while the database is").isEqualTo(503);
+        assertThat(WorkerHttp.readiness(port)).as("still down while the database is").isEqualTo(503);
 
         DATABASE.startAgain();
-        await().atMost(READINESS_FOLLOWS).until(() -> readiness() == 200);
+        await().atMost(READINESS_FOLLOWS).until(() -> WorkerHttp.readiness(port) == 200);
 
         for (long numberId : SENT_DURING_THE_OUTAGE) {
             assertThat(backend.awaitEvent(numberId, "qr_generated").json()).containsEntry("qrIndex", 1);
@@ -80,19 +80,10 @@ class DatabaseOutageIT extends WorkerTestBase {
                 .until(() -> backend.eventsFor(PAIRING).stream()
                         .filter(event -> event.action().equals("qr_generated")).count() >= 2);
         assertThat(backend.messageCount(worker.deadLetterQueue())).as("nothing dead-lettered").isZero();
-        assertThat(commands("failed")).isEqualTo(failedBefore);
-    }
-
-    private int readiness() throws Exception {
-        return WorkerHttp.get(port, "/actuator/health/readiness").statusCode();
+        assertThat(commandsSettled("failed")).isEqualTo(failedBefore);
     }
 
     private double liveSessions() {
         return meters.find("whatsapp.sessions").gauges().stream().mapToDouble(Gauge::value).sum();
-    }
-
-    private double commands(String outcome) {
-        return meters.find("worker.commands").tag("outcome", outcome).counters().stream()
-                .mapToDouble(Counter::count).sum();
     }
 }
