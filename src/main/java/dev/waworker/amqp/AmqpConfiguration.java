@@ -27,6 +27,7 @@ import dev.waworker.session.SessionManager;
 import dev.waworker.store.EventEncoder;
 import dev.waworker.store.OutboxJournal;
 import dev.waworker.store.OutboxReader;
+import dev.waworker.store.StoreProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -99,9 +100,10 @@ class AmqpConfiguration {
 
     @Bean
     CommandIntake commandIntake(ConnectionFactory connectionFactory, RabbitAdmin admin, CommandListener listener,
-            SessionManager sessions, OutboxRelay events, WorkerProperties worker, LifecycleProperties lifecycle) {
+            SessionManager sessions, OutboxRelay events, WorkerProperties worker, LifecycleProperties lifecycle,
+            StoreProbe storeProbe) {
         return new CommandIntake(commandContainer(connectionFactory, admin, listener, worker), listener,
-                sessions::shutdown, events, lifecycle.getTimeoutPerShutdownPhase());
+                sessions::shutdown, events, lifecycle.getTimeoutPerShutdownPhase(), storeProbe);
     }
 
     /**

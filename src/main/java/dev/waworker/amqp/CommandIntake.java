@@ -1,11 +1,14 @@
 package dev.waworker.amqp;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
+
+import dev.waworker.store.StoreProbe;
 
 /**
  * Starts consuming commands once everything else has started, and stops the worker in an order that loses
@@ -23,6 +26,12 @@ import org.springframework.context.SmartLifecycle;
  * </ol>
  *
  * All within one time budget ({@code spring.lifecycle.timeout-per-shutdown-phase}).
+ *
+ * <p>While the store cannot make commands durable (the database away, its disk full or read-only: a
+ * {@link StoreWatch} asks every second, and a command that failed on it says so at once), the intake is held
+ * back: the listener takes no command (those delivered meanwhile stay unacknowledged), readiness is DOWN. Once the
+ * store is back, the commands in hand are settled, the consumers restart (the broker redelivers what was held back,
+ * in order) and readiness is UP again. Nothing is dead-lettered for an outage, and the worker never exits for one.
  */
 public class CommandIntake implements SmartLifecycle, AutoCloseable {
 
@@ -33,24 +42,32 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
     private final SessionDrain sessions;
     private final OutboxRelay events;
     private final Duration shutdownTimeout;
+    private final StoreWatch store;
+    private final Object holding = new Object();
     private volatile boolean running;
     private volatile boolean consuming;
+    /** Why commands are held back now; null while they are taken. */
+    private volatile String heldBecause;
 
     public CommandIntake(DirectMessageListenerContainer container, CommandListener listener, SessionDrain sessions,
-            OutboxRelay events, Duration shutdownTimeout) {
+            OutboxRelay events, Duration shutdownTimeout, StoreProbe probe) {
         this.container = container;
         this.listener = listener;
         this.sessions = sessions;
         this.events = events;
         this.shutdownTimeout = shutdownTimeout;
+        this.store = new StoreWatch(probe, problem -> problem.ifPresentOrElse(this::holdBack, this::takeBack));
+        listener.whenInfrastructureFails(this::holdBack);
     }
 
     @Override
     public void start() {
+        heldBecause = null;
         listener.startAccepting();
         container.start();
         running = true;
         consuming = true;
+        store.start();
         log.info("Consuming commands from {}", String.join(" and ", container.getQueueNames()));
     }
 
@@ -58,6 +75,7 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
     public void stop() {
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         consuming = false;
+        store.close();
         log.info("Stopping: finishing the commands in hand (at most {})", shutdownTimeout);
         listener.stopAccepting();
         boolean clean = listener.awaitSettled(remaining(deadline));
@@ -83,9 +101,54 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
         return running;
     }
 
-    /** Whether commands are being taken: started, not stopping, and the container's consumers running. */
+    /**
+     * Whether commands are being taken: started, not stopping, not held back, and the container's consumers
+     * running.
+     */
     public boolean isConsuming() {
-        return consuming && container.isRunning();
+        return consuming && heldBecause == null && container.isRunning();
+    }
+
+    /** Why commands are held back now, if they are. */
+    public Optional<String> heldBecause() {
+        return Optional.ofNullable(heldBecause);
+    }
+
+    /**
+     * Takes no more commands, at once: they wait in their queue (those already delivered stay unacknowledged)
+     * until {@link #takeBack()}. Called by the watch and by the listener when a command failed on the store.
+     */
+    void holdBack(String reason) {
+        synchronized (holding) {
+            if (!consuming || heldBecause != null) {
+                return;
+            }
+            heldBecause = reason;
+            listener.stopAccepting();
+        }
+        log.warn("Not taking commands until the worker can make them durable again: {}", Printable.escape(reason));
+    }
+
+    /**
+     * Takes commands again after {@link #holdBack}: once the commands in hand are settled (the store is back, so
+     * they are), the consumers restart, which hands the deliveries held back to the broker again, in their order.
+     * Restarting only then keeps every acknowledgement (closing a channel first would lose them).
+     */
+    private void takeBack() {
+        if (heldBecause == null) {
+            return;
+        }
+        listener.awaitSettled(shutdownTimeout);
+        synchronized (holding) {
+            if (!consuming || heldBecause == null) {
+                return;
+            }
+            container.stop();
+            listener.startAccepting();
+            container.start();
+            heldBecause = null;
+        }
+        log.info("Taking commands again: the store makes them durable");
     }
 
     /** Starts last and stops first: no command arrives before the session layer is ready or after it left. */
@@ -96,6 +159,7 @@ public class CommandIntake implements SmartLifecycle, AutoCloseable {
 
     @Override
     public void close() {
+        store.close();
         container.destroy();
     }
 

@@ -9,7 +9,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Whether this worker takes commands: its consumers run and its broker connection is open. Part of the readiness
+ * Whether this worker takes commands: its consumers run, its store can make commands durable (see
+ * {@link CommandIntake#heldBecause()}) and its broker connection is open. Part of the readiness
  * group, so that an orchestrator (or the container's HEALTHCHECK) sees a worker that cannot serve as not ready.
  *
  * <p>Replaces Spring Boot's {@code rabbit} indicator, which logs the whole stack trace of every failed probe: a
@@ -29,6 +30,9 @@ final class CommandIntakeHealth implements HealthIndicator {
 
     @Override
     public Health health() {
+        if (intake.heldBecause().isPresent()) {
+            return down("commands are held back: " + Printable.escape(intake.heldBecause().get()));
+        }
         if (!intake.isConsuming()) {
             return down("the command consumers are not running");
         }

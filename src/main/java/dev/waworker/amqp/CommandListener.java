@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -57,6 +58,11 @@ import io.micrometer.core.instrument.Timer;
  *
  * A message is never requeued in a loop: when even the dead-letter copy fails, it is handed back once, and a
  * redelivered one is dropped with an ERROR log line.
+ *
+ * <p>A command that fails because of the infrastructure (the database or its disk, the broker: see
+ * {@link InfrastructureFailures}) is no bad command: it is never dead-lettered. The listener stops taking commands
+ * at once (the intake holds them back until the store is back) and hands that one back to its queue; it comes
+ * again, in its place, once commands are taken again.
  */
 public class CommandListener implements ChannelAwareMessageListener, AutoCloseable {
 
@@ -82,6 +88,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     private final SerialLanes forwardsByNumber = new SerialLanes(settling);
     private final InFlight taken = new InFlight();
     private volatile boolean accepting = true;
+    private volatile Consumer<String> infrastructureFailed = reason -> { };
 
     CommandListener(SessionCommandHandler handler, EventSink events, QueueSender sender, CommandRouter router,
             WorkerProperties worker, CommandMetrics metrics, Clock clock) {
@@ -139,9 +146,18 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                 case Invalid invalid -> refuse(invalid, message, delivery, started);
             }
         } catch (RuntimeException e) {
+            if (InfrastructureFailures.isInfrastructure(e)) {
+                holdBack(delivery, started, CommandMetrics.UNKNOWN, e);
+                return;
+            }
             log.error("Processing a command from {} failed", delivery.queue(), e);
             fail(message, delivery, started, CommandMetrics.UNKNOWN, "processing failed: " + Failures.describe(e));
         }
+    }
+
+    /** Told why, when a command failed because of the infrastructure: it stops the intake (see the class comment). */
+    void whenInfrastructureFails(Consumer<String> holdBack) {
+        this.infrastructureFailed = holdBack;
     }
 
     /** Takes commands again after {@link #stopAccepting()} (a stopped worker that is started again). */
@@ -229,6 +245,8 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
             if (failure == null) {
                 delivery.ack();
                 metrics.record(started, action, Outcome.HANDLED);
+            } else if (InfrastructureFailures.isInfrastructure(failure)) {
+                holdBack(delivery, started, action, failure);
             } else {
                 log.warn("{} failed: {}", what, Failures.describe(failure));
                 fail(message, delivery, started, action, "processing failed: " + Failures.describe(failure));
@@ -247,6 +265,8 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                         delivery.ack();
                         log.debug("Forwarded {} for number {} to {}", action, command.numberId(), queue);
                         metrics.record(started, action, Outcome.FORWARDED);
+                    } else if (InfrastructureFailures.isInfrastructure(failure)) {
+                        holdBack(delivery, started, action, failure);
                     } else {
                         fail(message, delivery, started, action,
                                 "forwarding to " + queue + " failed: " + Failures.describe(failure));
@@ -290,6 +310,19 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
             }
             metrics.record(started, CommandMetrics.action(invalid.action()), Outcome.INVALID);
         });
+    }
+
+    /**
+     * A command that failed because of the infrastructure: the intake stops taking commands first, then this one
+     * goes back to its queue (delivered again at once, it is held like any other until the intake goes on).
+     */
+    private void holdBack(Delivery delivery, Timer.Sample started, String action, Throwable failure) {
+        String reason = Failures.describe(failure);
+        log.warn("{} from {} could not be made durable ({}): it goes back to its queue until the worker can",
+                action, delivery.queue(), reason);
+        infrastructureFailed.accept(reason);
+        delivery.requeue();
+        metrics.record(started, action, Outcome.HELD_BACK);
     }
 
     /** A command that could not be carried out: dead-lettered with the reason, counted as failed. */

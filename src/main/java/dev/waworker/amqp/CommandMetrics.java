@@ -18,7 +18,7 @@ final class CommandMetrics {
 
     /** What became of a command message. */
     enum Outcome {
-        HANDLED, FORWARDED, UNKNOWN_WORKER, INVALID, TOO_LARGE, IGNORED, FAILED;
+        HANDLED, FORWARDED, UNKNOWN_WORKER, INVALID, TOO_LARGE, IGNORED, FAILED, HELD_BACK;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);

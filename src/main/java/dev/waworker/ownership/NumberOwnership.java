@@ -153,7 +153,7 @@ public final class NumberOwnership {
                 .filter(device -> !taken.contains(device.numberId())).toList());
         Set<Long> linked = new HashSet<>();
         devices.forEach(device -> linked.add(device.numberId()));
-        List<ValidationRecord> validations = new ArrayList<>(records.validationsOfOthers().stream()
+        List<ValidationRecord> validations = new ArrayList<>(records.validationsToTakeUp().stream()
                 .filter(record -> !taken.contains(record.numberId()) && !linked.contains(record.numberId()))
                 .toList());
         Collections.shuffle(devices, ThreadLocalRandom.current());

@@ -54,13 +54,23 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
         this.statuses = new NumberStatusTable(jdbc, workerId);
     }
 
+    /**
+     * Writes the step; while the store is unavailable (the database away, its disk full), tries again until it is
+     * back: the lane waits, and nothing of the step is lost (see {@link OutageRetry}).
+     */
     @Override
     public void write(StepRecord step) {
         writeAll(List.of(step));
     }
 
+    /** Writes the steps in one transaction, waiting out an outage of the store as {@link #write} does. */
     @Override
     public void writeAll(List<StepRecord> steps) {
+        OutageRetry.untilWritten(steps.size() == 1 ? "the step of number " + steps.getFirst().numberId()
+                : steps.size() + " steps", () -> writeOnce(steps));
+    }
+
+    private void writeOnce(List<StepRecord> steps) {
         Instant now = clock.instant();
         AtomicLong seq = sequence();
         List<OwedEvent> rows = new ArrayList<>();
@@ -111,8 +121,9 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     @Override
     public CompletionStage<Void> publish(WorkerEvent event) {
         try {
-            write(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
-                    List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event))));
+            // Once: the caller (the command listener) must not wait out an outage on its thread.
+            writeOnce(List.of(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
+                    List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event)))));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException failure) {
             return CompletableFuture.failedFuture(failure);

@@ -2,6 +2,7 @@ package dev.waworker.store;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -19,6 +20,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.waworker.config.ConditionalOnSharedDatabase;
 import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WorkerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The worker's database: PostgreSQL (or any database Flyway and Spring Boot know) when {@code spring.datasource.url}
@@ -49,6 +51,16 @@ public class StoreConfiguration {
         return new HikariDataSource(config);
     }
 
+    /**
+     * Whether the store can make commands durable now: the database answers, and for the embedded SQLite file its
+     * directory is writable with room left.
+     */
+    @Bean
+    StoreProbe storeProbe(JdbcClient jdbc, WorkerProperties worker, DataSourceProperties dataSource) {
+        boolean embedded = dataSource.getUrl() == null || dataSource.getUrl().isEmpty();
+        return new StoreProbe(jdbc, embedded ? Optional.of(worker.dataDir().toAbsolutePath()) : Optional.empty());
+    }
+
     /** Only with PostgreSQL: the embedded SQLite file is one worker's alone. */
     @Bean
     @DependsOnDatabaseInitialization
@@ -72,10 +84,12 @@ public class StoreConfiguration {
         return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal);
     }
 
+    /** What the relay reads: this worker's owed events, the QRs nobody can scan any more left out. */
     @Bean
     @DependsOnDatabaseInitialization
-    JdbcOutboxReader outboxReader(JdbcClient jdbc, WorkerProperties worker, OutboxSignal outboxSignal) {
-        return new JdbcOutboxReader(jdbc, worker.id(), outboxSignal);
+    OutboxReader outboxReader(JdbcClient jdbc, WorkerProperties worker, OutboxSignal outboxSignal, Clock clock,
+            MeterRegistry meters) {
+        return new StaleQrPruning(new JdbcOutboxReader(jdbc, worker.id(), outboxSignal), jdbc, clock, meters);
     }
 
     @Bean

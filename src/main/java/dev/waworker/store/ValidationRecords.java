@@ -3,7 +3,9 @@ package dev.waworker.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,12 +36,15 @@ public final class ValidationRecords {
     }
 
     /**
-     * The validations recorded by the other workers sharing this database: a worker that died leaves them behind
-     * for another one to take up.
+     * What a take-over may take up: every worker's records, one per number, this worker's own first. Its own are
+     * there when it dropped its sessions for lack of a lease (the database was away): it takes them back.
      */
-    public List<ValidationRecord> validationsOfOthers() {
-        return jdbc.sql(SELECT_VALIDATIONS + " WHERE worker_id <> ? ORDER BY number_id").param(workerId)
-                .query((row, index) -> validation(row)).list();
+    public List<ValidationRecord> validationsToTakeUp() {
+        Map<Long, ValidationRecord> byNumber = new LinkedHashMap<>();
+        jdbc.sql(SELECT_VALIDATIONS + " ORDER BY CASE WHEN worker_id = ? THEN 0 ELSE 1 END, number_id")
+                .param(workerId).query((row, index) -> validation(row)).list()
+                .forEach(record -> byNumber.putIfAbsent(record.numberId(), record));
+        return List.copyOf(byNumber.values());
     }
 
     /** Deletes the other workers' records of a number this worker took over: they must not take it up again. */

@@ -3,6 +3,7 @@ package dev.waworker.amqp;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -20,6 +21,12 @@ abstract class WorkerTestBase {
 
     @Autowired
     protected MeterRegistry meters;
+
+    /** How many commands were settled with {@code outcome} (any action) so far. */
+    protected double commandsSettled(String outcome) {
+        return meters.find("worker.commands").tag("outcome", outcome).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
 
     /** On a shared worker, another class's dead letters may still wait in the queue. */
     @BeforeEach

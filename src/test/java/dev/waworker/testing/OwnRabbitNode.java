@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A RabbitMQ node of a test's own on this machine (its own node name, ports and data directory), so that the test
@@ -25,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class OwnRabbitNode implements AutoCloseable {
 
     public final String name = "worker-test-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
-    public final int port = freePort();
-    private final int distributionPort = freePort();
+    public final int port = LocalMachine.freePort();
+    private final int distributionPort = LocalMachine.freePort();
     private static final Path INSTALLED = Path.of("/usr/lib/rabbitmq/bin");
 
     private final Path dir;
@@ -57,7 +55,7 @@ public final class OwnRabbitNode implements AutoCloseable {
         env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
         env.put("RABBITMQ_PID_FILE", dir.resolve("pid").toString());
-        run(server, Duration.ofSeconds(30));
+        LocalMachine.run(server, Duration.ofSeconds(30));
         // -detached returns before the node is reachable: ask until it answers.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> ctl("await_startup", "--timeout", "10") == 0);
@@ -85,7 +83,7 @@ public final class OwnRabbitNode implements AutoCloseable {
     private int ctl(String... arguments) {
         List<String> command = new ArrayList<>(List.of(script("rabbitmqctl"), "-n", name));
         command.addAll(List.of(arguments));
-        return run(new ProcessBuilder(command).redirectErrorStream(true)
+        return LocalMachine.run(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("ctl.out").toFile())),
                 Duration.ofSeconds(60));
     }
@@ -93,29 +91,5 @@ public final class OwnRabbitNode implements AutoCloseable {
     private static String script(String name) {
         Path installed = INSTALLED.resolve(name);
         return Files.isExecutable(installed) ? installed.toString() : name;
-    }
-
-    private static int run(ProcessBuilder builder, Duration timeout) {
-        try {
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                return -1;
-            }
-            return process.exitValue();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -18,6 +18,11 @@ public final class WorkerHttp {
         return send(request(port, path).build());
     }
 
+    /** The HTTP status of the worker's readiness probe: 200 ready, 503 not. */
+    public static int readiness(int port) throws IOException, InterruptedException {
+        return get(port, "/actuator/health/readiness").statusCode();
+    }
+
     /** A POST without a body. */
     public static HttpResponse<String> post(int port, String path) throws IOException, InterruptedException {
         return send(request(port, path).POST(HttpRequest.BodyPublishers.noBody()).build());
