@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,7 +22,8 @@ import dev.waworker.session.WorkerEvent;
  * The session layer's journal in the worker's database: a lane step's record (the {@code validation} table, one
  * row per live session) and its events (the transactional {@code outbox}) are written in one transaction. The
  * {@link OutboxReader} hands the events on. Rows carry the worker's id, so that several workers may share one
- * PostgreSQL database.
+ * PostgreSQL database; the events of a step also carry it as their lease holder (see {@link OwedEvent#leaseHolder}):
+ * a step runs only on the number's owner.
  */
 public final class OutboxJournal implements ValidationJournal, EventSink {
 
@@ -32,32 +33,48 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     private final EventEncoder encoder;
     private final Clock clock;
     private final OutboxSignal written;
-    /**
-     * Orders the outbox; read at the first write (not at construction: the database may not be migrated yet), it
-     * starts after what an earlier run left, so that owed events keep their order.
-     */
-    private AtomicLong sequence;
+    private final OutboxSequence sequence;
 
     public OutboxJournal(JdbcClient jdbc, TransactionTemplate transactions, String workerId, EventEncoder encoder,
-            Clock clock, OutboxSignal written) {
+            Clock clock, OutboxSignal written, OutboxSequence sequence) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.workerId = workerId;
         this.encoder = encoder;
         this.clock = clock;
         this.written = written;
+        this.sequence = sequence;
     }
 
     @Override
     public void write(StepRecord step) {
+        write(step, Optional.of(workerId));
+    }
+
+    /**
+     * An event with no state change behind it (an answer to a command refused or forwarded): owed all the same, and
+     * under no lease (the worker answering may not own the number). Completes once it is written; the relay
+     * delivers it from there.
+     */
+    @Override
+    public CompletionStage<Void> publish(WorkerEvent event) {
+        try {
+            write(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
+                    List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event))), Optional.empty());
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException failure) {
+            return CompletableFuture.failedFuture(failure);
+        }
+    }
+
+    private void write(StepRecord step, Optional<String> leaseHolder) {
         Instant now = clock.instant();
-        AtomicLong seq = sequence();
         List<OwedEvent> rows = new ArrayList<>();
         for (StepRecord.Owed owed : step.events()) {
             WorkerEvent event = owed.event();
-            rows.add(new OwedEvent(owed.eventId(), step.numberId(), seq.incrementAndGet(), event.action(),
+            rows.add(new OwedEvent(owed.eventId(), step.numberId(), sequence.next(), event.action(),
                     event.header().timestamp(), event.header().correlationId(), encoder.encode(event, owed.eventId()),
-                    now));
+                    now, leaseHolder, Optional.empty()));
         }
         transactions.executeWithoutResult(status -> {
             switch (step.change()) {
@@ -70,29 +87,6 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
         if (!rows.isEmpty()) {
             written.raise();
         }
-    }
-
-    /**
-     * An event with no state change behind it (an answer to a command refused or forwarded): owed all the same.
-     * Completes once it is written; the relay delivers it from there.
-     */
-    @Override
-    public CompletionStage<Void> publish(WorkerEvent event) {
-        try {
-            write(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
-                    List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event))));
-            return CompletableFuture.completedFuture(null);
-        } catch (RuntimeException failure) {
-            return CompletableFuture.failedFuture(failure);
-        }
-    }
-
-    private synchronized AtomicLong sequence() {
-        if (sequence == null) {
-            sequence = new AtomicLong(jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE worker_id = ?")
-                    .param(workerId).query(Long.class).single());
-        }
-        return sequence;
     }
 
     private void save(ValidationRecord validation, Instant now) {
@@ -127,11 +121,11 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     private void insert(OwedEvent row) {
         jdbc.sql("""
                         INSERT INTO outbox (event_id, worker_id, seq, number_id, action, occurred_at, correlation_id,
-                                            body, stored_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                            body, stored_at, lease_holder)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(row.eventId(), workerId, row.seq(), row.numberId(), row.action(),
                         row.occurredAt().toEpochMilli(), row.correlationId().orElse(null), row.body(),
-                        row.storedAt().toEpochMilli())
+                        row.storedAt().toEpochMilli(), row.leaseHolder().orElse(null))
                 .update();
     }
 }

@@ -64,12 +64,27 @@ public class StoreConfiguration {
         return new OutboxSignal();
     }
 
+    /** Shared by the journal and the transfers into this worker's outbox: one order for both. */
+    @Bean
+    OutboxSequence outboxSequence(JdbcClient jdbc, WorkerProperties worker) {
+        return new OutboxSequence(jdbc, worker.id());
+    }
+
     /** The session layer's journal, and the sink of events no session step stands behind. */
     @Bean
     @DependsOnDatabaseInitialization
     OutboxJournal outboxJournal(JdbcClient jdbc, TransactionTemplate transactions, WorkerProperties worker,
-            EventEncoder encoder, Clock clock, OutboxSignal outboxSignal) {
-        return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal);
+            EventEncoder encoder, Clock clock, OutboxSignal outboxSignal, OutboxSequence outboxSequence) {
+        return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal, outboxSequence);
+    }
+
+    /** Only with PostgreSQL: events change outbox when a number changes owner or a worker falls silent. */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnSharedDatabase
+    OutboxTransfer outboxTransfer(JdbcClient jdbc, WorkerProperties worker, OutboxSequence outboxSequence,
+            OutboxSignal outboxSignal) {
+        return new OutboxTransfer(jdbc, worker.id(), outboxSequence, outboxSignal);
     }
 
     @Bean

@@ -57,7 +57,7 @@ class OutboxJournalTest {
         return new OutboxJournal(JdbcClient.create(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
                 (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}",
-                new ManualClock(NOW), written);
+                new ManualClock(NOW), written, new OutboxSequence(JdbcClient.create(dataSource), workerId));
     }
 
     private static ValidationRecord validation(long numberId, String phone, int attempt, int qrIndex) {
@@ -136,7 +136,8 @@ class OutboxJournalTest {
 
         assertThatCode(() -> new OutboxJournal(JdbcClient.create(unmigrated),
                 new TransactionTemplate(new DataSourceTransactionManager(unmigrated)), "worker-1",
-                (event, eventId) -> "", new ManualClock(NOW), written))
+                (event, eventId) -> "", new ManualClock(NOW), written,
+                new OutboxSequence(JdbcClient.create(unmigrated), "worker-1")))
                 .as("the outbox table does not exist yet: a query would fail").doesNotThrowAnyException();
     }
 
