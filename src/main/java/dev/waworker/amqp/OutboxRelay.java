@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import dev.waworker.session.DeliveryNotices;
+import dev.waworker.store.OutboxMeters;
 import dev.waworker.store.OutboxReader;
 import dev.waworker.store.OwedEvent;
 import io.micrometer.core.instrument.Counter;
@@ -70,9 +71,7 @@ public class OutboxRelay implements SmartLifecycle {
                 // and p50/p99 are what the README reports.
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
-        this.fenced = Counter.builder("worker.outbox.fenced")
-                .description("Events dropped unpublished: written under a lease another worker holds now")
-                .register(meters);
+        this.fenced = OutboxMeters.fenced(meters);
         Gauge.builder("worker.outbox.owed", outbox, OutboxReader::owedCount)
                 .description("Events written and not yet confirmed by the broker")
                 .register(meters);

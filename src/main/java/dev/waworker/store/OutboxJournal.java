@@ -23,7 +23,8 @@ import dev.waworker.session.WorkerEvent;
  * row per live session) and its events (the transactional {@code outbox}) are written in one transaction. The
  * {@link OutboxReader} hands the events on. Rows carry the worker's id, so that several workers may share one
  * PostgreSQL database; the events of a step also carry it as their lease holder (see {@link OwedEvent#leaseHolder}):
- * a step runs only on the number's owner.
+ * a step runs only on the number's owner, and is written only while that worker still holds the number's lease
+ * ({@link StepFence}).
  */
 public final class OutboxJournal implements ValidationJournal, EventSink {
 
@@ -34,9 +35,10 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     private final Clock clock;
     private final OutboxSignal written;
     private final OutboxSequence sequence;
+    private final StepFence fence;
 
     public OutboxJournal(JdbcClient jdbc, TransactionTemplate transactions, String workerId, EventEncoder encoder,
-            Clock clock, OutboxSignal written, OutboxSequence sequence) {
+            Clock clock, OutboxSignal written, OutboxSequence sequence, StepFence fence) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.workerId = workerId;
@@ -44,6 +46,7 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
         this.clock = clock;
         this.written = written;
         this.sequence = sequence;
+        this.fence = fence;
     }
 
     @Override
@@ -76,15 +79,20 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
                     event.header().timestamp(), event.header().correlationId(), encoder.encode(event, owed.eventId()),
                     now, leaseHolder, Optional.empty()));
         }
-        transactions.executeWithoutResult(status -> {
+        boolean recorded = Boolean.TRUE.equals(transactions.execute(status -> {
+            // A lane step needs its number's lease; an answer to a command (no lease holder) does not.
+            if (leaseHolder.isPresent() && !fence.admits(step)) {
+                return false;
+            }
             switch (step.change()) {
                 case StepRecord.Change.Save save -> save(save.validation(), now);
                 case StepRecord.Change.Delete ignored -> delete(step.numberId());
                 case StepRecord.Change.Keep ignored -> { }
             }
             rows.forEach(this::insert);
-        });
-        if (!rows.isEmpty()) {
+            return true;
+        }));
+        if (recorded && !rows.isEmpty()) {
             written.raise();
         }
     }

@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -19,6 +20,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.waworker.config.ConditionalOnSharedDatabase;
 import dev.waworker.config.SharedDatabase;
 import dev.waworker.config.WorkerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The worker's database: PostgreSQL (or any database Flyway and Spring Boot know) when {@code spring.datasource.url}
@@ -74,8 +76,11 @@ public class StoreConfiguration {
     @Bean
     @DependsOnDatabaseInitialization
     OutboxJournal outboxJournal(JdbcClient jdbc, TransactionTemplate transactions, WorkerProperties worker,
-            EventEncoder encoder, Clock clock, OutboxSignal outboxSignal, OutboxSequence outboxSequence) {
-        return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal, outboxSequence);
+            EventEncoder encoder, Clock clock, OutboxSignal outboxSignal, OutboxSequence outboxSequence,
+            ObjectProvider<SharedDatabase> sharedDatabase, MeterRegistry meters) {
+        StepFence fence = sharedDatabase.getIfAvailable() == null ? StepFence.none()
+                : StepFence.onSharedDatabase(jdbc, worker.id(), meters);
+        return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal, outboxSequence, fence);
     }
 
     /** Only with PostgreSQL: events change outbox when a number changes owner or a worker falls silent. */

@@ -21,6 +21,7 @@ import dev.waworker.store.OutboxJournal;
 import dev.waworker.store.OutboxSequence;
 import dev.waworker.store.OutboxSignal;
 import dev.waworker.store.OwedEvent;
+import dev.waworker.store.StepFence;
 import dev.waworker.testing.ManualClock;
 import dev.waworker.testing.MigratedDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,6 +47,8 @@ class OutboxHandOverTest {
         final String id;
         final JdbcLeases leases;
         final OutboxJournal journal;
+        /** A journal that does not check the lease, as a worker older than the step fence wrote. */
+        final OutboxJournal unfencedJournal;
         final JdbcOutboxReader outbox;
         final OutboxHandOver handOver;
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -55,7 +58,9 @@ class OutboxHandOverTest {
             OutboxSequence sequence = new OutboxSequence(database.jdbc(), id);
             OutboxSignal signal = new OutboxSignal();
             leases = new JdbcLeases(database.jdbc(), id, TERMS);
-            journal = database.journal(id, clock, signal, sequence);
+            journal = database.journal(id, clock, signal, sequence,
+                    StepFence.onSharedDatabase(database.jdbc(), id, meters));
+            unfencedJournal = database.journal(id, clock, signal, sequence, StepFence.none());
             outbox = new JdbcOutboxReader(database.jdbc(), id, signal);
             handOver = new OutboxHandOver(leases, database.transfer(id, sequence, signal), database.transactions(),
                     TERMS, id, meters);
@@ -71,8 +76,15 @@ class OutboxHandOverTest {
         }
 
         void write(long numberId, String... texts) {
-            journal.write(new StepRecord(numberId, new StepRecord.Change.Keep(),
-                    Arrays.stream(texts).map(text -> event(numberId, text)).toList()));
+            journal.write(step(numberId, texts));
+        }
+
+        void writeUnfenced(long numberId, String... texts) {
+            unfencedJournal.write(step(numberId, texts));
+        }
+
+        double fenced() {
+            return meters.counter("worker.outbox.fenced").count();
         }
 
         List<String> owed() {
@@ -91,6 +103,11 @@ class OutboxHandOverTest {
     @AfterEach
     void close() {
         database.close();
+    }
+
+    private static StepRecord step(long numberId, String... texts) {
+        return new StepRecord(numberId, new StepRecord.Change.Keep(),
+                Arrays.stream(texts).map(text -> event(numberId, text)).toList());
     }
 
     private static StepRecord.Owed event(long numberId, String text) {
@@ -145,7 +162,7 @@ class OutboxHandOverTest {
     }
 
     @Test
-    void whatAWorkerWritesAfterItLostTheNumberIsStaleAndOnlyThat() {
+    void aStepOfAWorkerThatLostTheNumberIsNotRecordedAndOnlySuchAStep() {
         a.claim(6);
         a.write(6, "before");
         a.claim(7);
@@ -156,9 +173,25 @@ class OutboxHandOverTest {
 
         a.write(6, "after"); // a long pause: a did not notice yet
         a.write(7, "another");
+        a.write(12, "a number nobody ever claimed");
+
+        assertThat(a.owed()).containsExactly("7-ended, nobody took it", "7-another", "12-a number nobody ever claimed");
+        assertThat(a.fenced()).isEqualTo(1);
+        assertThat(b.owed()).containsExactly("6-before");
+    }
+
+    @Test
+    void whatAWorkerWroteUnderALeaseItHadLostIsStaleForTheRelayAndOnlyThat() {
+        a.claim(6);
+        a.claim(7);
+        a.leases.release(Map.of(7L, 1L));
+        clock.advance(TERMS.leaseTime());
+        b.claim(6);
+
+        a.writeUnfenced(6, "after");
+        a.writeUnfenced(7, "another");
 
         assertThat(a.stale()).containsExactly("6-after");
-        assertThat(b.owed()).containsExactly("6-before");
     }
 
     @Test

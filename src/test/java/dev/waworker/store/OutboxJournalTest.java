@@ -57,7 +57,8 @@ class OutboxJournalTest {
         return new OutboxJournal(JdbcClient.create(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
                 (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}",
-                new ManualClock(NOW), written, new OutboxSequence(JdbcClient.create(dataSource), workerId));
+                new ManualClock(NOW), written, new OutboxSequence(JdbcClient.create(dataSource), workerId),
+                StepFence.none());
     }
 
     private static ValidationRecord validation(long numberId, String phone, int attempt, int qrIndex) {
@@ -137,7 +138,7 @@ class OutboxJournalTest {
         assertThatCode(() -> new OutboxJournal(JdbcClient.create(unmigrated),
                 new TransactionTemplate(new DataSourceTransactionManager(unmigrated)), "worker-1",
                 (event, eventId) -> "", new ManualClock(NOW), written,
-                new OutboxSequence(JdbcClient.create(unmigrated), "worker-1")))
+                new OutboxSequence(JdbcClient.create(unmigrated), "worker-1"), StepFence.none()))
                 .as("the outbox table does not exist yet: a query would fail").doesNotThrowAnyException();
     }
 

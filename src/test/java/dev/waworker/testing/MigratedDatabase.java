@@ -15,6 +15,7 @@ import dev.waworker.store.OutboxJournal;
 import dev.waworker.store.OutboxSequence;
 import dev.waworker.store.OutboxSignal;
 import dev.waworker.store.OutboxTransfer;
+import dev.waworker.store.StepFence;
 import dev.waworker.store.ValidationRecords;
 
 /** A database with the worker's Flyway migrations applied, for tests of the JDBC classes without Spring Boot. */
@@ -48,14 +49,18 @@ public final class MigratedDatabase implements AutoCloseable {
      * {@code {"action":...,"eventId":...}}.
      */
     public OutboxJournal journal(String workerId, Clock clock, OutboxSignal written) {
-        return journal(workerId, clock, written, new OutboxSequence(jdbc, workerId));
+        return journal(workerId, clock, written, new OutboxSequence(jdbc, workerId), StepFence.none());
     }
 
-    /** The same, numbering its events from {@code sequence} (which an {@link #transfer} may share). */
-    public OutboxJournal journal(String workerId, Clock clock, OutboxSignal written, OutboxSequence sequence) {
+    /**
+     * The same, numbering its events from {@code sequence} (which an {@link #transfer} may share), its steps checked
+     * by {@code fence}.
+     */
+    public OutboxJournal journal(String workerId, Clock clock, OutboxSignal written, OutboxSequence sequence,
+            StepFence fence) {
         return new OutboxJournal(jdbc, transactions(), workerId,
                 (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}", clock,
-                written, sequence);
+                written, sequence, fence);
     }
 
     /** Moves of owed events into the outbox of worker {@code workerId}. */
