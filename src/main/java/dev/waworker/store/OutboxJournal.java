@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
