@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import dev.waworker.session.DeliveryNotices;
+import dev.waworker.store.OutboxMeters;
 import dev.waworker.store.OutboxReader;
 import dev.waworker.store.OwedEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,6 +32,12 @@ import io.micrometer.core.instrument.Timer;
  *
  * <p>Delivered at least once: a crash between the confirm and the delete delivers that event again on the next
  * start, with the same {@code eventId}.
+ *
+ * <p>Fenced at send time: an event written under a lease its worker had lost by then (see
+ * {@link OwedEvent#writtenUnderALostLease}: the number's lease, read with the batch, is another worker's) is stale
+ * and is dropped unpublished, counted in {@code worker.outbox.fenced}, so that a worker that lost a number never
+ * publishes for it afterwards. Events whose number nobody took over (a validation that ended, its lease released)
+ * are still delivered, by their worker or by the survivor that adopted them.
  *
  * <p>Each confirmed event is reported to the {@link DeliveryNotices} (the session layer), once it is struck off: a
  * session learns that way that the backend has seen the QR it shows.
@@ -47,6 +55,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final DeliveryNotices notices;
     private final Clock clock;
     private final Timer addedLatency;
+    private final Counter fenced;
     private volatile boolean running;
     private Thread thread;
 
@@ -62,6 +71,7 @@ public class OutboxRelay implements SmartLifecycle {
                 // and p50/p99 are what the README reports.
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
+        this.fenced = OutboxMeters.fenced(meters);
         Gauge.builder("worker.outbox.owed", outbox, OutboxReader::owedCount)
                 .description("Events written and not yet confirmed by the broker")
                 .register(meters);
@@ -135,6 +145,10 @@ public class OutboxRelay implements SmartLifecycle {
                 awaitWritten();
                 continue;
             }
+            batch = dropStale(batch);
+            if (batch.isEmpty()) {
+                continue;
+            }
             List<OwedEvent> confirmed = deliver(batch);
             try {
                 outbox.delivered(confirmed.stream().map(OwedEvent::eventId).toList());
@@ -159,6 +173,27 @@ public class OutboxRelay implements SmartLifecycle {
                 pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
             }
         }
+    }
+
+    /** Strikes off the stale events of the batch (see the class comment); returns the others. */
+    private List<OwedEvent> dropStale(List<OwedEvent> batch) {
+        List<OwedEvent> stale = batch.stream().filter(OwedEvent::writtenUnderALostLease).toList();
+        if (stale.isEmpty()) {
+            return batch;
+        }
+        try {
+            outbox.fencedOff(stale.stream().map(OwedEvent::eventId).toList());
+        } catch (RuntimeException e) {
+            log.error("Could not drop {} stale events from the outbox: {}", stale.size(), e.toString());
+            sleep(FIRST_PAUSE);
+            return List.of();
+        }
+        fenced.increment(stale.size());
+        OwedEvent first = stale.getFirst();
+        log.warn("Dropped {} event(s) unpublished, written under a lease another worker holds now, e.g. {} of number "
+                + "{}, written under the lease of {}, now held by {}", stale.size(), first.action(), first.numberId(),
+                Printable.escape(first.leaseHolder().orElseThrow()), Printable.escape(first.numberOwner().orElseThrow()));
+        return batch.stream().filter(event -> !event.writtenUnderALostLease()).toList();
     }
 
     /** Publishes the batch, in order per number; returns the events the broker confirmed. */

@@ -112,6 +112,35 @@ public final class JdbcLeases {
                 .optional();
     }
 
+    /** The worker that holds the number's lease, or held it last (expired or released); empty when none ever did. */
+    public Optional<String> holderOf(long numberId) {
+        return jdbc.sql("SELECT owner_id FROM number_lease WHERE number_id = ?").param(numberId).query(String.class)
+                .optional();
+    }
+
+    /**
+     * The other workers whose last heartbeat was at or before {@code cutoff}: dead, when the cutoff is
+     * {@link LeaseTerms#deadIfSilentSince}.
+     */
+    public List<String> idsOfWorkersSilentSince(Instant cutoff) {
+        return jdbc.sql("""
+                        SELECT worker_id FROM worker_registry WHERE worker_id <> ? AND heartbeat_at <= ?
+                        ORDER BY worker_id""")
+                .params(me, cutoff.toEpochMilli()).query(String.class).list();
+    }
+
+    /**
+     * Whether the worker is still silent since {@code cutoff}, and if so keeps it so until the caller's transaction
+     * ends: the statement locks the worker's registry row (an update that changes nothing), so that a heartbeat of
+     * that worker, back after all, waits for the transaction, and sees its result.
+     */
+    public boolean holdIfSilentSince(String workerId, Instant cutoff) {
+        return jdbc.sql("""
+                        UPDATE worker_registry SET heartbeat_at = heartbeat_at
+                        WHERE worker_id = ? AND heartbeat_at <= ?""")
+                .params(workerId, cutoff.toEpochMilli()).update() == 1;
+    }
+
     /**
      * Takes the number's lease for this worker when nobody holds it, its holder's lease has expired, or this
      * worker holds it already (then it is renewed, and keeps its token).

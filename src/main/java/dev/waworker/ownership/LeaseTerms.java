@@ -41,6 +41,14 @@ public record LeaseTerms(Duration leaseTime) {
         return now.isBefore(claimedAt.plus(leaseTime));
     }
 
+    /**
+     * A worker whose last heartbeat was at or before this instant is dead at {@code now}: the contrary of
+     * {@link #alive}. Its leases have run out, and the events it still owes are adopted by a survivor.
+     */
+    public Instant deadIfSilentSince(Instant now) {
+        return now.minus(leaseTime);
+    }
+
     /** A worker is alive while its last heartbeat is younger than a lease: it would still hold its leases. */
     public boolean alive(Instant heartbeatAt, Instant now) {
         return now.isBefore(heartbeatAt.plus(leaseTime));

@@ -28,7 +28,8 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * One owner per number among the workers sharing a database. Routes each command to its number's owner
  * ({@link #route}: {@link JdbcLeases} loads, {@link OwnershipPolicy} decides, a claim follows), keeps this worker's
  * leases alive and in line with its sessions ({@link #renew}), takes over the linked numbers of workers that died,
- * a few at a time ({@link #takeOver}), and drops every session when the leases could not be renewed in time
+ * a few at a time ({@link #takeOver}), with the events their previous holders still owed, adopts the owed events of
+ * dead workers ({@link OutboxHandOver}), and drops every session when the leases could not be renewed in time
  * ({@link #fenceIfDue}), before any other worker may claim them. It knows the fencing token of every lease it
  * holds ({@link #currentToken}).
  */
@@ -37,6 +38,7 @@ public final class NumberOwnership {
     private static final Logger log = LoggerFactory.getLogger(NumberOwnership.class);
 
     private final JdbcLeases leases;
+    private final OutboxHandOver outboxes;
     private final ValidationRecords records;
     private final SessionHandOver sessions;
     private final WhatsAppClientFactory devices;
@@ -48,9 +50,11 @@ public final class NumberOwnership {
     private final int takeoverBatch;
     private final Clock clock;
 
-    public NumberOwnership(JdbcLeases leases, ValidationRecords records, SessionHandOver sessions,
-            WhatsAppClientFactory devices, LeaseTerms terms, Owner me, int takeoverBatch, Clock clock) {
+    public NumberOwnership(JdbcLeases leases, OutboxHandOver outboxes, ValidationRecords records,
+            SessionHandOver sessions, WhatsAppClientFactory devices, LeaseTerms terms, Owner me, int takeoverBatch,
+            Clock clock) {
         this.leases = leases;
+        this.outboxes = outboxes;
         this.records = records;
         this.sessions = sessions;
         this.devices = devices;
@@ -227,6 +231,7 @@ public final class NumberOwnership {
             try {
                 renew();
                 takeOver();
+                outboxes.adoptSilentWorkers(clock.instant());
             } catch (RuntimeException e) {
                 log.warn("Renewing leases failed: {}", e.toString());
             } finally {
@@ -238,13 +243,14 @@ public final class NumberOwnership {
     }
 
     /**
-     * Claims the number and remembers the lease's token. A token other than the one held before means another
-     * worker held the number in between: a session this worker still has for it is stale and is dropped. A lease
-     * newly held here makes the other workers' records of the number stale.
+     * Claims the number, with the events its previous holder still owed for it (see {@link OutboxHandOver#claim}),
+     * and remembers the lease's token. A token other than the one held before means another worker held the number
+     * in between: a session this worker still has for it is stale and is dropped. A lease newly held here makes the
+     * other workers' records of the number stale.
      */
     private boolean claim(long numberId, Instant now) {
         OptionalLong heldBefore = held.token(numberId);
-        OptionalLong token = leases.claim(numberId, now);
+        OptionalLong token = outboxes.claim(numberId, now);
         if (token.isEmpty()) {
             return false;
         }

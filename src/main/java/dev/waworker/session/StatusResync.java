@@ -66,7 +66,7 @@ final class StatusResync {
         List<NumberStatus> page = journal.recordedStatuses(after, PAGE_SIZE);
         while (!page.isEmpty()) {
             List<StepRecord> answers = page.stream().map(status -> answer(status, requestId, correlationId)).toList();
-            journal.writeAll(answers);
+            journal.writeAnswers(answers);
             awaitConfirmed(answers, requestId);
             count += page.size();
             after = page.getLast().numberId();
@@ -74,7 +74,7 @@ final class StatusResync {
         }
         WorkerEvent end = new WorkerEvent.StatusEnd(new EventHeader(0, "", clock.instant(), correlationId),
                 requestId, count);
-        journal.write(new StepRecord(0, new StepRecord.Change.Keep(), List.of(owed(end))));
+        journal.writeAnswers(List.of(new StepRecord(0, new StepRecord.Change.Keep(), List.of(owed(end)))));
         log.info("Resync {}: {} number(s) reported", requestId, count);
     }
 

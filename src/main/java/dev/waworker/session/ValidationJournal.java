@@ -21,11 +21,11 @@ public interface ValidationJournal {
     void write(StepRecord step);
 
     /**
-     * Writes several steps' records and events at once (one transaction), in order: a page of a resync. The
-     * default writes them one by one.
+     * Writes answers at once (one transaction), in order: steps that change no record and stand under no lease, such
+     * as a page of a resync or its {@code status_end}. The default writes them one by one.
      */
-    default void writeAll(List<StepRecord> steps) {
-        steps.forEach(this::write);
+    default void writeAnswers(List<StepRecord> answers) {
+        answers.forEach(this::write);
     }
 
     /**

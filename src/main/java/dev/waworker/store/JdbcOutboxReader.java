@@ -8,7 +8,10 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Reads this worker's rows of the {@code outbox} table for the relay, and deletes those the broker confirmed. */
+/**
+ * Reads this worker's rows of the {@code outbox} table for the relay, each with its number's lease holder (none on
+ * SQLite, where nobody writes leases), and deletes those the broker confirmed or the relay found stale.
+ */
 public final class JdbcOutboxReader implements OutboxReader {
 
     private final JdbcClient jdbc;
@@ -24,19 +27,32 @@ public final class JdbcOutboxReader implements OutboxReader {
     @Override
     public List<OwedEvent> owed(int limit) {
         return jdbc.sql("""
-                        SELECT event_id, number_id, seq, action, occurred_at, correlation_id, body, stored_at
-                        FROM outbox WHERE worker_id = ? ORDER BY seq LIMIT ?""")
+                        SELECT o.event_id, o.number_id, o.seq, o.action, o.occurred_at, o.correlation_id, o.body,
+                               o.stored_at, o.lease_holder, l.owner_id AS number_owner
+                        FROM outbox o LEFT JOIN number_lease l ON l.number_id = o.number_id
+                        WHERE o.worker_id = ? ORDER BY o.seq LIMIT ?""")
                 .params(workerId, limit)
                 .query((row, index) -> new OwedEvent(row.getString("event_id"), row.getLong("number_id"),
                         row.getLong("seq"), row.getString("action"),
                         Instant.ofEpochMilli(row.getLong("occurred_at")),
                         Optional.ofNullable(row.getString("correlation_id")), row.getString("body"),
-                        Instant.ofEpochMilli(row.getLong("stored_at"))))
+                        Instant.ofEpochMilli(row.getLong("stored_at")),
+                        Optional.ofNullable(row.getString("lease_holder")),
+                        Optional.ofNullable(row.getString("number_owner"))))
                 .list();
     }
 
     @Override
     public void delivered(Collection<String> eventIds) {
+        strikeOff(eventIds);
+    }
+
+    @Override
+    public void fencedOff(Collection<String> eventIds) {
+        strikeOff(eventIds);
+    }
+
+    private void strikeOff(Collection<String> eventIds) {
         if (!eventIds.isEmpty()) {
             jdbc.sql("DELETE FROM outbox WHERE worker_id = :worker AND event_id IN (:ids)")
                     .param("worker", workerId).param("ids", eventIds).update();

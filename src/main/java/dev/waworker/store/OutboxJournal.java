@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,7 +25,9 @@ import dev.waworker.session.WorkerEvent;
  * row per live session), its events (the transactional {@code outbox}) and where the number now stands (the
  * {@code number_status} table, see {@link NumberStatusTable}) are written in one transaction. The
  * {@link OutboxReader} hands the events on. Rows carry the worker's id, so that several workers may share one
- * PostgreSQL database.
+ * PostgreSQL database; the events of a step also carry it as their lease holder (see {@link OwedEvent#leaseHolder}):
+ * a step runs only on the number's owner, and is written only while that worker still holds the number's lease
+ * ({@link StepFence}).
  */
 public final class OutboxJournal implements ValidationJournal, EventSink {
 
@@ -37,14 +38,11 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     private final Clock clock;
     private final OutboxSignal written;
     private final NumberStatusTable statuses;
-    /**
-     * Orders the outbox; read at the first write (not at construction: the database may not be migrated yet), it
-     * starts after what an earlier run left, so that owed events keep their order.
-     */
-    private AtomicLong sequence;
+    private final OutboxSequence sequence;
+    private final StepFence fence;
 
     public OutboxJournal(JdbcClient jdbc, TransactionTemplate transactions, String workerId, EventEncoder encoder,
-            Clock clock, OutboxSignal written) {
+            Clock clock, OutboxSignal written, OutboxSequence sequence, StepFence fence) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.workerId = workerId;
@@ -52,6 +50,8 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
         this.clock = clock;
         this.written = written;
         this.statuses = new NumberStatusTable(jdbc, workerId);
+        this.sequence = sequence;
+        this.fence = fence;
     }
 
     /**
@@ -60,29 +60,38 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
      */
     @Override
     public void write(StepRecord step) {
-        writeAll(List.of(step));
+        OutageRetry.untilWritten("the step of number " + step.numberId(),
+                () -> writeOnce(List.of(step), Optional.of(workerId)));
     }
 
-    /** Writes the steps in one transaction, waiting out an outage of the store as {@link #write} does. */
+    /**
+     * Writes answers (steps that change no record, such as a page of a resync) in one transaction, under no lease:
+     * the worker answering may not own the numbers. Waits out an outage of the store as {@link #write} does.
+     */
     @Override
-    public void writeAll(List<StepRecord> steps) {
-        OutageRetry.untilWritten(steps.size() == 1 ? "the step of number " + steps.getFirst().numberId()
-                : steps.size() + " steps", () -> writeOnce(steps));
+    public void writeAnswers(List<StepRecord> answers) {
+        OutageRetry.untilWritten(answers.size() + " answer(s)", () -> writeOnce(answers, Optional.empty()));
     }
 
-    private void writeOnce(List<StepRecord> steps) {
+    /**
+     * Writes the steps in one transaction. A lane step ({@code leaseHolder} present) needs its number's lease: a
+     * step of a worker that lost it records nothing (see {@link StepFence}).
+     */
+    private void writeOnce(List<StepRecord> steps, Optional<String> leaseHolder) {
         Instant now = clock.instant();
-        AtomicLong seq = sequence();
         List<OwedEvent> rows = new ArrayList<>();
         for (StepRecord step : steps) {
             for (StepRecord.Owed owed : step.events()) {
                 WorkerEvent event = owed.event();
-                rows.add(new OwedEvent(owed.eventId(), step.numberId(), seq.incrementAndGet(), event.action(),
+                rows.add(new OwedEvent(owed.eventId(), step.numberId(), sequence.next(), event.action(),
                         event.header().timestamp(), event.header().correlationId(),
-                        encoder.encode(event, owed.eventId()), now));
+                        encoder.encode(event, owed.eventId()), now, leaseHolder, Optional.empty()));
             }
         }
-        transactions.executeWithoutResult(transaction -> {
+        boolean recorded = Boolean.TRUE.equals(transactions.execute(transaction -> {
+            if (leaseHolder.isPresent() && !steps.stream().allMatch(fence::admits)) {
+                return false;
+            }
             for (StepRecord step : steps) {
                 switch (step.change()) {
                     case StepRecord.Change.Save save -> save(save.validation(), now);
@@ -92,8 +101,9 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
                 step.status().ifPresent(status -> statuses.save(status, now));
             }
             rows.forEach(this::insert);
-        });
-        if (!rows.isEmpty()) {
+            return true;
+        }));
+        if (recorded && !rows.isEmpty()) {
             written.raise();
         }
     }
@@ -115,27 +125,48 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     }
 
     /**
-     * An event with no state change behind it (an answer to a command refused or forwarded): owed all the same.
-     * Completes once it is written; the relay delivers it from there.
+     * An event with no state change behind it (an answer to a command refused or forwarded): owed all the same, and
+     * under no lease (the worker answering may not own the number). Completes once it is written; the relay
+     * delivers it from there.
      */
     @Override
     public CompletionStage<Void> publish(WorkerEvent event) {
         try {
-            // Once: the caller (the command listener) must not wait out an outage on its thread.
+            // Once: the caller (the command listener) must not wait out an outage on its thread. Under no lease:
+            // the worker answering may not own the number.
             writeOnce(List.of(new StepRecord(event.header().numberId(), new StepRecord.Change.Keep(),
-                    List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event)))));
+                    List.of(new StepRecord.Owed(UUID.randomUUID().toString(), event)))), Optional.empty());
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException failure) {
             return CompletableFuture.failedFuture(failure);
         }
     }
 
-    private synchronized AtomicLong sequence() {
-        if (sequence == null) {
-            sequence = new AtomicLong(jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE worker_id = ?")
-                    .param(workerId).query(Long.class).single());
+    private void write(StepRecord step, Optional<String> leaseHolder) {
+        Instant now = clock.instant();
+        List<OwedEvent> rows = new ArrayList<>();
+        for (StepRecord.Owed owed : step.events()) {
+            WorkerEvent event = owed.event();
+            rows.add(new OwedEvent(owed.eventId(), step.numberId(), sequence.next(), event.action(),
+                    event.header().timestamp(), event.header().correlationId(), encoder.encode(event, owed.eventId()),
+                    now, leaseHolder, Optional.empty()));
         }
-        return sequence;
+        boolean recorded = Boolean.TRUE.equals(transactions.execute(status -> {
+            // A lane step needs its number's lease; an answer to a command (no lease holder) does not.
+            if (leaseHolder.isPresent() && !fence.admits(step)) {
+                return false;
+            }
+            switch (step.change()) {
+                case StepRecord.Change.Save save -> save(save.validation(), now);
+                case StepRecord.Change.Delete ignored -> delete(step.numberId());
+                case StepRecord.Change.Keep ignored -> { }
+            }
+            rows.forEach(this::insert);
+            return true;
+        }));
+        if (recorded && !rows.isEmpty()) {
+            written.raise();
+        }
     }
 
     private void save(ValidationRecord validation, Instant now) {
@@ -170,11 +201,11 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     private void insert(OwedEvent row) {
         jdbc.sql("""
                         INSERT INTO outbox (event_id, worker_id, seq, number_id, action, occurred_at, correlation_id,
-                                            body, stored_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                            body, stored_at, lease_holder)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(row.eventId(), workerId, row.seq(), row.numberId(), row.action(),
                         row.occurredAt().toEpochMilli(), row.correlationId().orElse(null), row.body(),
-                        row.storedAt().toEpochMilli())
+                        row.storedAt().toEpochMilli(), row.leaseHolder().orElse(null))
                 .update();
     }
 }

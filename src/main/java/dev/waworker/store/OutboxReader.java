@@ -7,11 +7,20 @@ import java.util.List;
 /** What the relay needs of the outbox: the events owed, in order, and a way to strike off those delivered. */
 public interface OutboxReader {
 
-    /** The oldest events owed, at most {@code limit}, in the order they were written. */
+    /**
+     * The oldest events owed, at most {@code limit}, in the order they were written (or taken over), each with its
+     * number's lease holder as of now.
+     */
     List<OwedEvent> owed(int limit);
 
     /** The broker confirmed these events: they are owed no more. */
     void delivered(Collection<String> eventIds);
+
+    /**
+     * These events were written under a lease their worker had lost (see {@link OwedEvent#writtenUnderALostLease}):
+     * they are stale and are dropped unpublished.
+     */
+    void fencedOff(Collection<String> eventIds);
 
     /** How many events are owed. */
     long owedCount();

@@ -106,6 +106,11 @@ public final class StaleQrPruning implements OutboxReader {
     }
 
     @Override
+    public void fencedOff(Collection<String> eventIds) {
+        outbox.fencedOff(eventIds);
+    }
+
+    @Override
     public long owedCount() {
         return outbox.owedCount();
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -76,12 +77,30 @@ public class StoreConfiguration {
         return new OutboxSignal();
     }
 
+    /** Shared by the journal and the transfers into this worker's outbox: one order for both. */
+    @Bean
+    OutboxSequence outboxSequence(JdbcClient jdbc, WorkerProperties worker) {
+        return new OutboxSequence(jdbc, worker.id());
+    }
+
     /** The session layer's journal, and the sink of events no session step stands behind. */
     @Bean
     @DependsOnDatabaseInitialization
     OutboxJournal outboxJournal(JdbcClient jdbc, TransactionTemplate transactions, WorkerProperties worker,
-            EventEncoder encoder, Clock clock, OutboxSignal outboxSignal) {
-        return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal);
+            EventEncoder encoder, Clock clock, OutboxSignal outboxSignal, OutboxSequence outboxSequence,
+            ObjectProvider<SharedDatabase> sharedDatabase, MeterRegistry meters) {
+        StepFence fence = sharedDatabase.getIfAvailable() == null ? StepFence.none()
+                : StepFence.onSharedDatabase(jdbc, worker.id(), meters);
+        return new OutboxJournal(jdbc, transactions, worker.id(), encoder, clock, outboxSignal, outboxSequence, fence);
+    }
+
+    /** Only with PostgreSQL: events change outbox when a number changes owner or a worker falls silent. */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnSharedDatabase
+    OutboxTransfer outboxTransfer(JdbcClient jdbc, WorkerProperties worker, OutboxSequence outboxSequence,
+            OutboxSignal outboxSignal) {
+        return new OutboxTransfer(jdbc, worker.id(), outboxSequence, outboxSignal);
     }
 
     /** What the relay reads: this worker's owed events, the QRs nobody can scan any more left out. */

@@ -28,7 +28,9 @@ final class FleetMember implements AutoCloseable {
     FleetMember(TestWorker identity, Map<String, Object> extraSettings) {
         this.identity = identity;
         identity.properties().forEach((key, value) -> {
-            if (!key.equals("worker.data-dir")) { // WorkerProcess sets it
+            // WorkerProcess sets the data directory; the fleet's settings replace the worker's own (a broker port
+            // through a proxy, say): a key given twice would reach Spring as "first,second".
+            if (!key.equals("worker.data-dir") && !extraSettings.containsKey(key)) {
                 arguments.add("--" + key + "=" + value);
             }
         });
@@ -62,6 +64,12 @@ final class FleetMember implements AutoCloseable {
     /** The value of a counter on {@code /actuator/metrics} with the given tag ({@code key:value}); 0 when absent. */
     double counter(String name, String tag) throws IOException, InterruptedException {
         Matcher value = COUNT.matcher(process.get("/actuator/metrics/" + name + "?tag=" + tag));
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    /** The value of a counter on {@code /actuator/metrics}, all its tags together; 0 when absent. */
+    double counter(String name) throws IOException, InterruptedException {
+        Matcher value = COUNT.matcher(process.get("/actuator/metrics/" + name));
         return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 

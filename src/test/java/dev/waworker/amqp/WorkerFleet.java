@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import dev.waworker.testing.TestPostgres;
 
@@ -25,6 +26,15 @@ final class WorkerFleet implements AutoCloseable {
 
     /** Starts {@code size} workers, {@code <purpose>-1} and so on, and waits until every one is healthy. */
     WorkerFleet(String purpose, int size, Duration leaseTime) {
+        this(purpose, size, leaseTime, (id, database) -> Map.of());
+    }
+
+    /**
+     * The same, each worker with {@code settingsOf.apply(id, database)} on top of the fleet's settings (a broker or
+     * database address through a proxy, other QR lifetimes).
+     */
+    WorkerFleet(String purpose, int size, Duration leaseTime,
+            BiFunction<String, TestPostgres.Database, Map<String, Object>> settingsOf) {
         database = TestPostgres.freshDatabase(purpose.replace('-', '_'));
         shared = TestWorker.unique(purpose, purpose + "-1");
         backend = new BackendProbe(shared);
@@ -37,6 +47,7 @@ final class WorkerFleet implements AutoCloseable {
             // Long-lived QRs: a slow machine must not see a QR expire before the test scans it.
             settings.put("whatsapp.simulator.first-qr-ttl", "60s");
             settings.put("whatsapp.simulator.next-qr-ttl", "60s");
+            settings.putAll(settingsOf.apply(id, database));
             workers.add(new FleetMember(worker, settings).start());
         }
         workers.forEach(FleetMember::awaitHealthy);

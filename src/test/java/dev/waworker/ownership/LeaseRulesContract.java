@@ -183,4 +183,25 @@ abstract class LeaseRulesContract {
         assertThat(alive.forget("back", since, clock.instant())).isFalse();
         assertThat(alive.worker("back")).isInstanceOf(NamedWorker.Registered.class);
     }
+
+    @Test
+    void aWorkerSilentForALeaseTimeIsDeadAndStaysSoUntilItsNextHeartbeat() {
+        JdbcLeases silent = as("silent-1");
+        JdbcLeases survivor = as("survivor-1");
+        silent.claim(41, clock.instant());
+        clock.advance(LEASE.minusMillis(1));
+        survivor.heartbeat("queue.survivor-1", clock.instant());
+        assertThat(survivor.idsOfWorkersSilentSince(TERMS.deadIfSilentSince(clock.instant()))).doesNotContain("silent-1");
+
+        clock.advance(Duration.ofMillis(1));
+        Instant cutoff = TERMS.deadIfSilentSince(clock.instant());
+        assertThat(survivor.idsOfWorkersSilentSince(cutoff)).contains("silent-1").doesNotContain("survivor-1");
+        assertThat(survivor.holdIfSilentSince("silent-1", cutoff)).isTrue();
+        assertThat(survivor.holderOf(41)).as("an expired lease still names its last holder").contains("silent-1");
+        assertThat(survivor.holderOf(404)).isEmpty();
+
+        silent.heartbeat("queue.silent-1", clock.instant());
+        assertThat(survivor.holdIfSilentSince("silent-1", cutoff)).isFalse();
+        assertThat(survivor.idsOfWorkersSilentSince(cutoff)).doesNotContain("silent-1");
+    }
 }

@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 import dev.waworker.ownership.JdbcLeases;
 import dev.waworker.ownership.LeaseTerms;
 import dev.waworker.ownership.NumberOwnership;
+import dev.waworker.ownership.OutboxHandOver;
 import dev.waworker.ownership.Owner;
 import dev.waworker.ownership.Route;
+import dev.waworker.store.OutboxSequence;
 import dev.waworker.store.OutboxSignal;
 import dev.waworker.testing.MigratedDatabase;
 import dev.waworker.whatsapp.StoredDevice;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Two workers' ownership on one database (SQLite in memory: the same SQL as PostgreSQL) and their session layers,
@@ -176,8 +179,11 @@ class OwnershipTimelineTest {
     }
 
     private NumberOwnership ownership(String id, SessionFixture worker) {
-        NumberOwnership ownership = new NumberOwnership(new JdbcLeases(database.jdbc(), id, TERMS),
-                database.records(id), worker.handOver, worker.whatsApp, TERMS, new Owner(id, "queue." + id),
+        JdbcLeases leases = new JdbcLeases(database.jdbc(), id, TERMS);
+        OutboxSequence sequence = new OutboxSequence(database.jdbc(), id);
+        NumberOwnership ownership = new NumberOwnership(leases, new OutboxHandOver(leases,
+                database.transfer(id, sequence, new OutboxSignal()), database.transactions(), TERMS, id,
+                new SimpleMeterRegistry()), database.records(id), worker.handOver, worker.whatsApp, TERMS, new Owner(id, "queue." + id),
                 10, worker.clock);
         ownership.register();
         ownership.start(List.of());

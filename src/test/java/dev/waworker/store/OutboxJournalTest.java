@@ -58,7 +58,8 @@ class OutboxJournalTest {
         return new OutboxJournal(JdbcClient.create(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
                 (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}",
-                new ManualClock(NOW), written);
+                new ManualClock(NOW), written, new OutboxSequence(JdbcClient.create(dataSource), workerId),
+                StepFence.none());
     }
 
     private static ValidationRecord validation(long numberId, String phone, int attempt, int qrIndex) {
@@ -137,7 +138,8 @@ class OutboxJournalTest {
 
         assertThatCode(() -> new OutboxJournal(JdbcClient.create(unmigrated),
                 new TransactionTemplate(new DataSourceTransactionManager(unmigrated)), "worker-1",
-                (event, eventId) -> "", new ManualClock(NOW), written))
+                (event, eventId) -> "", new ManualClock(NOW), written,
+                new OutboxSequence(JdbcClient.create(unmigrated), "worker-1"), StepFence.none()))
                 .as("the outbox table does not exist yet: a query would fail").doesNotThrowAnyException();
     }
 
@@ -194,7 +196,7 @@ class OutboxJournalTest {
 
     @Test
     void severalStepsAreWrittenTogetherAndTheirEventsAreDeliveredOnceNoneIsOwed() {
-        journal.writeAll(List.of(keep(6, error(6, "a")), keep(7, error(7, "b"))));
+        journal.writeAnswers(List.of(keep(6, error(6, "a")), keep(7, error(7, "b"))));
 
         assertThat(outbox.owed(10)).extracting(OwedEvent::numberId).containsExactly(6L, 7L);
         assertThat(journal.delivered(List.of("event-6-a", "event-7-b"))).isFalse();

@@ -45,7 +45,8 @@ class StaleQrPruningTest {
                 "w1", (event, eventId) -> event instanceof WorkerEvent.QrGenerated qr
                         ? "{\"action\":\"qr_generated\",\"qrCode\":\"data:image/png;base64,secret\",\"expiresAt\":"
                                 + qr.expiresAt().toEpochMilli() + "}"
-                        : "{\"action\":\"" + event.action() + "\"}", clock, written);
+                        : "{\"action\":\"" + event.action() + "\"}", clock, written,
+                new OutboxSequence(jdbc, "w1"), StepFence.none());
         outbox = new StaleQrPruning(new JdbcOutboxReader(jdbc, "w1", written), jdbc, clock, meters);
     }
 

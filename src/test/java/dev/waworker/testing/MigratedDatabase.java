@@ -12,7 +12,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.waworker.store.OutboxJournal;
+import dev.waworker.store.OutboxSequence;
 import dev.waworker.store.OutboxSignal;
+import dev.waworker.store.OutboxTransfer;
+import dev.waworker.store.StepFence;
 import dev.waworker.store.ValidationRecords;
 
 /** A database with the worker's Flyway migrations applied, for tests of the JDBC classes without Spring Boot. */
@@ -46,9 +49,28 @@ public final class MigratedDatabase implements AutoCloseable {
      * {@code {"action":...,"eventId":...}}.
      */
     public OutboxJournal journal(String workerId, Clock clock, OutboxSignal written) {
-        return new OutboxJournal(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), workerId,
+        return journal(workerId, clock, written, new OutboxSequence(jdbc, workerId), StepFence.none());
+    }
+
+    /**
+     * The same, numbering its events from {@code sequence} (which an {@link #transfer} may share), its steps checked
+     * by {@code fence}.
+     */
+    public OutboxJournal journal(String workerId, Clock clock, OutboxSignal written, OutboxSequence sequence,
+            StepFence fence) {
+        return new OutboxJournal(jdbc, transactions(), workerId,
                 (event, eventId) -> "{\"action\":\"" + event.action() + "\",\"eventId\":\"" + eventId + "\"}", clock,
-                written);
+                written, sequence, fence);
+    }
+
+    /** Moves of owed events into the outbox of worker {@code workerId}. */
+    public OutboxTransfer transfer(String workerId, OutboxSequence sequence, OutboxSignal written) {
+        return new OutboxTransfer(jdbc, workerId, sequence, written);
+    }
+
+    /** Transactions on this database, for code that runs its statements in one. */
+    public TransactionTemplate transactions() {
+        return new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
     /** The validation records of worker {@code workerId} (and of the others) in this database. */

@@ -29,6 +29,11 @@ public final class TestPostgres {
             return urlOf(name);
         }
 
+        /** The same database through another address (a {@link TcpProxy} on {@code 127.0.0.1:port}). */
+        public String urlThrough(int port) {
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+        }
+
         /** How a worker reaches it: {@code spring.datasource.*}. */
         public Map<String, Object> workerProperties() {
             return Map.of("spring.datasource.url", url(), "spring.datasource.username", USER,
@@ -39,6 +44,14 @@ public final class TestPostgres {
             // FORCE: a killed worker's connections may linger for a moment.
             administer("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
+    }
+
+    public static String host() {
+        return HOST;
+    }
+
+    public static int port() {
+        return Integer.parseInt(PORT);
     }
 
     public static Database freshDatabase(String purpose) {
