@@ -46,7 +46,7 @@ sealed interface Effect {
 
     /**
      * Delete the number's stored device (it has no live session); publish {@code ifForgotten} only if there was one
-     * (the store alone knows).
+     * (the store alone knows), or if the fleet's record says a session of the number still runs (its worker died).
      */
     record Forget(long numberId, Optional<WorkerEvent> ifForgotten) implements Effect {
     }

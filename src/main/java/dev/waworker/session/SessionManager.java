@@ -148,6 +148,14 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         return input;
     }
 
+    /** Whether the fleet's record says a session of the number runs (pairing, connecting or connected). */
+    private boolean recordedAsRunning(long numberId) {
+        return journal.recordedStatus(numberId).map(NumberStatus::state)
+                .filter(state -> state == NumberStatus.State.PAIRING || state == NumberStatus.State.CONNECTING
+                        || state == NumberStatus.State.CONNECTED)
+                .isPresent();
+    }
+
     private void account(Fact fact, LaneTask task) {
         switch (fact) {
             case Fact.Publish publish -> task.owe(publish.event());
@@ -190,6 +198,11 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
             case Effect.Forget forget -> {
                 if (clients.forget(numberId)) {
                     log.info("Deleted the stored device of number {} (no live session)", numberId);
+                    forget.ifForgotten().ifPresent(task::owe);
+                } else if (forget.ifForgotten().isPresent() && recordedAsRunning(numberId)) {
+                    // Its owner died before it could end the session (a shared database): the backend still waits
+                    // for this validation's end, and no survivor will resume it now that the command claimed it.
+                    log.info("Close for number {}: its session ran on a worker that is gone; ending it", numberId);
                     forget.ifForgotten().ifPresent(task::owe);
                 } else if (forget.ifForgotten().isPresent()) {
                     log.info("Close for number {}: no session, nothing to do", numberId);

@@ -214,6 +214,30 @@ class SessionCommandsTest {
         }
 
         @Test
+        void ofANumberWhoseSessionRanOnAWorkerThatDiedEndsItsValidation() {
+            fixture.recorded.put(6L, new NumberStatus(6, "session_6_" + PHONE, NumberStatus.State.PAIRING,
+                    Optional.of(SessionFixture.START), Optional.of(PairingMethod.QR), 0, 1, Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+
+            fixture.command(CLOSE, 6, PHONE);
+
+            assertThat(sink.events).singleElement().isInstanceOfSatisfying(WorkerEvent.Disconnected.class,
+                    disconnected -> assertThat(disconnected.reason()).isEqualTo("closed by backend"));
+            assertThat(fixture.whatsApp.clientsOf(6)).isEmpty();
+        }
+
+        @Test
+        void ofANumberWhoseLastSessionEndedDoesNothing() {
+            fixture.recorded.put(6L, new NumberStatus(6, "session_6_" + PHONE, NumberStatus.State.DISCONNECTED,
+                    Optional.of(SessionFixture.START), Optional.empty(), 0, 0, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.of("closed by backend")));
+
+            fixture.command(CLOSE, 6, PHONE);
+
+            assertThat(sink.events).isEmpty();
+        }
+
+        @Test
         void ofAStoredDeviceWithoutLiveSessionDeletesIt() {
             fixture.storedDevice(6);
 

@@ -2,7 +2,9 @@ package dev.waworker.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
@@ -28,6 +30,8 @@ final class SessionFixture {
     final FakeWhatsApp whatsApp = new FakeWhatsApp();
     final RecordingSink sink = new RecordingSink();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** What the fleet's database recorded of numbers (a shared database: other workers' sessions too). */
+    final Map<Long, NumberStatus> recorded = new HashMap<>();
     final SessionManager manager;
     final SessionHandOver handOver;
 
@@ -36,7 +40,8 @@ final class SessionFixture {
     }
 
     SessionFixture(SessionSettings settings) {
-        manager = new SessionManager(whatsApp, new QrCodeRenderer(), ValidationJournal.publishingTo(sink), settings, clock, timers,
+        manager = new SessionManager(whatsApp, new QrCodeRenderer(),
+                new RecordedStatuses(ValidationJournal.publishingTo(sink), recorded), settings, clock, timers,
                 new SessionMetrics(meters), Runnable::run);
         handOver = new SessionHandOver(manager, whatsApp);
     }
@@ -111,5 +116,25 @@ final class SessionFixture {
     double counter(String name, String... tags) {
         var counter = meters.find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    /** A journal that publishes as {@code publishing} does and answers from {@code recorded} what the fleet knows. */
+    private record RecordedStatuses(ValidationJournal publishing, Map<Long, NumberStatus> recorded)
+            implements ValidationJournal {
+
+        @Override
+        public void write(StepRecord step) {
+            publishing.write(step);
+        }
+
+        @Override
+        public Optional<NumberStatus> recordedStatus(long numberId) {
+            return Optional.ofNullable(recorded.get(numberId));
+        }
+
+        @Override
+        public ValidationJournal reportingTo(DeliveryNotices notices) {
+            return new RecordedStatuses(publishing.reportingTo(notices), recorded);
+        }
     }
 }
