@@ -21,9 +21,22 @@ RUN_DIR="$WAW_ROOT/target/chaos/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RUN_DIR"
 HARNESS_PID=""
 
+# Starts PostgreSQL again when it does not answer (the harness may have stopped it for its outage).
+restore_postgresql() {
+  local waited=0
+  # An explicit 0: a bare `return` in a trap handler returns the status the script was exiting with.
+  if postgresql_answers; then return 0; fi
+  say "starting PostgreSQL $PG_CLUSTER again"
+  as_root pg_ctlcluster ${PG_CLUSTER/\// } start || true   # "already running" while it comes up is no failure
+  until postgresql_answers || [ "$waited" -ge 60 ]; do sleep 1; waited=$((waited + 1)); done
+  postgresql_answers || say "ERROR: PostgreSQL did not come back: run 'pg_ctlcluster ${PG_CLUSTER/\// } start'"
+}
+
 # Runs on every exit (the end, a failure, Ctrl-C): nothing of the run stays behind, PostgreSQL runs again.
 restore() {
-  local status=$? pid_file pid node ctl waited=0
+  local status=$? pid_file pid node ctl
+  set +e                                             # clean up all of it, whatever fails on the way
+  restore_postgresql                                 # first: other users of the machine's PostgreSQL wait for it
   if [ -n "$HARNESS_PID" ] && kill -0 "$HARNESS_PID" 2>/dev/null; then
     kill -TERM "$HARNESS_PID" 2>/dev/null || true   # its shutdown hook stops the workers and the node
     wait "$HARNESS_PID" 2>/dev/null || true
@@ -40,12 +53,7 @@ restore() {
     ctl=/usr/lib/rabbitmq/bin/rabbitmqctl; [ -x "$ctl" ] || ctl=rabbitmqctl
     timeout 60 "$ctl" -n "$node" stop >/dev/null 2>&1 || true   # already stopped when the harness ended well
   fi
-  if ! postgresql_answers; then
-    say "starting PostgreSQL $PG_CLUSTER again"
-    as_root pg_ctlcluster ${PG_CLUSTER/\// } start || true
-    until postgresql_answers || [ "$waited" -ge 60 ]; do sleep 1; waited=$((waited + 1)); done
-    postgresql_answers || say "ERROR: PostgreSQL did not come back: run 'pg_ctlcluster ${PG_CLUSTER/\// } start'"
-  fi
+  restore_postgresql                                 # again: the harness might have stopped it meanwhile
   exit "$status"
 }
 trap restore EXIT

@@ -124,6 +124,25 @@ final class ChaosBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code x-error} of up to {@code max} messages of the dead-letter queue, read without taking them (they go
+     * back to the queue when the channel closes unacknowledged).
+     */
+    List<String> deadLetterReasons(int max) throws IOException, TimeoutException {
+        List<String> reasons = new ArrayList<>();
+        if (messagesIn(queues.deadLetters()) <= 0) {
+            return reasons;
+        }
+        try (Channel channel = connection.createChannel()) {
+            com.rabbitmq.client.GetResponse message;
+            while (reasons.size() < max && (message = channel.basicGet(queues.deadLetters(), false)) != null) {
+                Map<String, Object> headers = message.getProps().getHeaders();
+                reasons.add(String.valueOf(headers == null ? null : headers.get("x-error")));
+            }
+        }
+        return reasons;
+    }
+
     /** Writes every event the backend kept, one line each, for a look after the run. */
     void dump(java.nio.file.Path file, long startedAt) throws IOException {
         List<String> lines = new ArrayList<>(List.of("numberId\treceived (s)\tproduced (s)\taction\tworkerId\tqrIndex"

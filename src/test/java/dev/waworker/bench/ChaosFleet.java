@@ -31,6 +31,7 @@ final class ChaosFleet implements AutoCloseable {
     private final Map<String, WorkerProcess> live = new ConcurrentHashMap<>();
     private final List<String> everStarted = new CopyOnWriteArrayList<>();
     private final AtomicInteger serial = new AtomicInteger();
+    private volatile boolean closed;
 
     ChaosFleet(Path jar, Path runDir, ChaosQueues queues, int brokerPort, TestPostgres.Database database,
                Duration leaseTime) {
@@ -57,10 +58,16 @@ final class ChaosFleet implements AutoCloseable {
         String id = queues.run() + "-w" + serial.incrementAndGet();
         everStarted.add(id);
         for (int attempt = 1; ; attempt++) {
+            if (closed) {
+                throw new IllegalStateException("the fleet is closed: " + id + " is not started");
+            }
             WorkerProcess worker = start(id);
             try {
                 worker.awaitHealthy();
                 live.put(id, worker);
+                if (closed) { // closed while this one started up: stopped with the others
+                    worker.close();
+                }
                 return id;
             } catch (RuntimeException notHealthy) {
                 worker.kill();
@@ -121,11 +128,22 @@ final class ChaosFleet implements AutoCloseable {
         }
     }
 
-    /** Stops the live workers (SIGTERM, as an orchestrator's scale-down would). */
+    /** Stops the live workers (SIGTERM, as an orchestrator's scale-down would), all at once. */
     @Override
     public void close() throws InterruptedException {
+        closed = true;
+        List<Thread> stopping = new ArrayList<>();
         for (WorkerProcess worker : live.values()) {
-            worker.close();
+            stopping.add(Thread.ofVirtual().start(() -> {
+                try {
+                    worker.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread thread : stopping) {
+            thread.join();
         }
         live.clear();
     }

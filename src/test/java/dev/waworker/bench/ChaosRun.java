@@ -193,7 +193,7 @@ public final class ChaosRun {
             }
         }
         return new ChaosVerdict.BrokerState(left, withCommands, deadWorkerQueues,
-                Math.max(0, backend.messagesIn(queues.deadLetters())));
+                Math.max(0, backend.messagesIn(queues.deadLetters())), backend.deadLetterReasons(5));
     }
 
     private static final List<String> KEYS = List.of("duration", "validations", "seed", "lease", "settle",

@@ -34,7 +34,7 @@ final class ChaosVerdict {
 
     /** What was left on the broker after the settle time. */
     record BrokerState(long commandsLeft, List<String> queuesWithCommands, List<String> deadWorkerQueues,
-                       long deadLettered) {
+                       long deadLettered, List<String> deadLetterReasons) {
     }
 
     final List<Check> checks = new ArrayList<>();
@@ -94,7 +94,7 @@ final class ChaosVerdict {
         checks.add(new Check("no command left in any queue (stranded commands)", broker.commandsLeft(),
                 broker.queuesWithCommands()));
         checks.add(check("no queue left of a dead worker", broker.deadWorkerQueues()));
-        checks.add(new Check("no command dead-lettered", broker.deadLettered(), List.of()));
+        checks.add(new Check("no command dead-lettered", broker.deadLettered(), broker.deadLetterReasons()));
         checks.add(new Check("every event as docs/asyncapi.yaml describes it", backend.contractViolations(),
                 List.of()));
         deliveryLag = Spread.of(view.values().stream().flatMap(List::stream)
