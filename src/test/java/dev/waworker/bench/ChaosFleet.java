@@ -128,23 +128,41 @@ final class ChaosFleet implements AutoCloseable {
         }
     }
 
+    /** Starts {@code count} workers under new ids at once, and waits until all are healthy. */
+    void startNew(int count) throws InterruptedException {
+        List<Step> starts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            starts.add(this::startNew);
+        }
+        inParallel(starts);
+    }
+
     /** Stops the live workers (SIGTERM, as an orchestrator's scale-down would), all at once. */
     @Override
     public void close() throws InterruptedException {
         closed = true;
-        List<Thread> stopping = new ArrayList<>();
-        for (WorkerProcess worker : live.values()) {
-            stopping.add(Thread.ofVirtual().start(() -> {
+        inParallel(live.values().stream().<Step>map(worker -> worker::close).toList());
+        live.clear();
+    }
+
+    /** Something to do that waits, and so may be interrupted. */
+    private interface Step {
+        void run() throws InterruptedException;
+    }
+
+    private static void inParallel(List<Step> steps) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (Step step : steps) {
+            threads.add(Thread.ofVirtual().start(() -> {
                 try {
-                    worker.close();
+                    step.run();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }));
         }
-        for (Thread thread : stopping) {
+        for (Thread thread : threads) {
             thread.join();
         }
-        live.clear();
     }
 }

@@ -76,19 +76,7 @@ public final class ChaosRun {
         Runtime.getRuntime().addShutdownHook(new Thread(cleanUp)); // Ctrl-C: no worker or node left behind
         int exitStatus;
         try {
-            List<Thread> starting = new ArrayList<>();
-            for (int i = 0; i < WORKERS; i++) {
-                starting.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        fleet.startNew();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }));
-            }
-            for (Thread thread : starting) {
-                thread.join();
-            }
+            fleet.startNew(WORKERS);
             System.out.println("workers up: " + fleet.liveIds());
 
             long startedAt = System.currentTimeMillis();
