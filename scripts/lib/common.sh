@@ -152,8 +152,14 @@ prepare_to_build_and_run() {
 run_bench_harness() {
   local harness="$1"; shift
   prepare_to_build_and_run
+  build_bench_harness
+  exec java -cp "$BENCH_CLASSPATH" "dev.waworker.bench.$harness" target/whatsapp-worker.jar "$@"
+}
+
+# Builds the jar (target/whatsapp-worker.jar) and the test classes, and sets BENCH_CLASSPATH to what a harness
+# class runs with.
+build_bench_harness() {
   ./mvnw -B -q -DskipTests package test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
-  exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-    "dev.waworker.bench.$harness" target/whatsapp-worker.jar "$@"
+  BENCH_CLASSPATH="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 }

@@ -16,9 +16,8 @@ import dev.waworker.testing.WorkerProcess;
 final class FleetMember implements AutoCloseable {
 
     private static final Pattern COUNT = Pattern.compile("\"statistic\":\"COUNT\",\"value\":([0-9.E]+)");
-    /** Quick start-up for three JVMs on two cores: little heap, C1 only. */
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
-            "--enable-native-access=ALL-UNNAMED");
+    /** Quick start-up for three JVMs on two cores. */
+    private static final List<String> JVM = WorkerProcess.SMALL_JVM;
 
     private final TestWorker identity;
     private final List<String> arguments = new ArrayList<>();

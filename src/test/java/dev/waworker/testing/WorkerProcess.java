@@ -24,6 +24,9 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Where the Maven build puts the packaged worker. */
     public static final Path JAR = Path.of("target", "whatsapp-worker.jar");
+    /** JVM options for a fleet of workers on one small machine (quick start-up): little heap, C1 only. */
+    public static final List<String> SMALL_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+            "--enable-native-access=ALL-UNNAMED");
 
     private final int httpPort = freePort();
     private final Path log;
@@ -53,12 +56,11 @@ public final class WorkerProcess implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the worker exited; see " + log);
-            }
-            return http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\"");
-        });
+        // Fails at once when the process exits (ignoreExceptions would otherwise wait the 90 s out).
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .failFast("the worker exited; see " + log, () -> !process.isAlive())
+                .ignoreExceptions()
+                .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\""));
     }
 
     /** The body of {@code path} on the worker's HTTP port (actuator endpoints). */
@@ -74,6 +76,16 @@ public final class WorkerProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** The operating system's process id, for a script that must be able to stop the worker should we die. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no flush, as a crash or the OOM killer would. */
