@@ -10,15 +10,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.util.unit.DataSize;
 
@@ -37,24 +34,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 class DeadQueueDrainIT {
 
-    private static CachingConnectionFactory connectionFactory;
-    private static RabbitAdmin admin;
+    @RegisterExtension
+    static final BrokerClient BROKER = new BrokerClient();
 
     private final String queue = RabbitBroker.uniqueName("dead-worker");
     private final List<Long> handled = new CopyOnWriteArrayList<>();
     private DeadQueueDrain drain;
     private CommandListener listener;
-
-    @BeforeAll
-    static void connect() {
-        connectionFactory = RabbitBroker.connectionFactory();
-        admin = new RabbitAdmin(connectionFactory);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        connectionFactory.destroy();
-    }
 
     DeadQueueDrainIT() {
         WorkerProperties worker = new WorkerProperties("drainer", Path.of("data"), new WorkerProperties.Amqp(
@@ -65,23 +51,24 @@ class DeadQueueDrainIT {
             return CompletableFuture.completedFuture(null);
         };
         EventSink noEvents = event -> CompletableFuture.completedFuture(null);
-        listener = new CommandListener(keepsEveryCommand, noEvents, new ConfirmedSender(connectionFactory, Duration.ofSeconds(10)),
+        listener = new CommandListener(keepsEveryCommand, noEvents,
+                new ConfirmedSender(BROKER.connectionFactory(), Duration.ofSeconds(10)),
                 (numberId, named) -> new Route.Here(), worker, new CommandMetrics(new SimpleMeterRegistry()),
                 Clock.systemUTC());
-        drain = new DeadQueueDrain(new RabbitTemplate(connectionFactory), listener, 3, Duration.ofSeconds(20));
+        drain = new DeadQueueDrain(new RabbitTemplate(BROKER.connectionFactory()), listener, 3, Duration.ofSeconds(20));
     }
 
     @AfterEach
     void deleteQueue() {
-        admin.deleteQueue(queue);
+        BROKER.admin().deleteQueue(queue);
         listener.close();
     }
 
     @Test
     void routesEveryCommandAgainInOrderThenDeletesTheQueue() {
-        admin.declareQueue(new Queue(queue, true, false, false));
+        BROKER.admin().declareQueue(new Queue(queue, true, false, false));
         // On one channel: messages sent on different channels may reach the queue in another order.
-        new RabbitTemplate(connectionFactory).invoke(operations -> {
+        new RabbitTemplate(BROKER.connectionFactory()).invoke(operations -> {
             for (long number = 1; number <= 10; number++) {
                 operations.send("", queue, command(number));
             }
@@ -91,25 +78,25 @@ class DeadQueueDrainIT {
         assertThat(drain.drain(queue, () -> true)).isEqualTo(new DeadQueueDrain.Result.Removed(10));
 
         assertThat(handled).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
-        assertThat(admin.getQueueInfo(queue)).as("deleted").isNull();
+        assertThat(BROKER.admin().getQueueInfo(queue)).as("deleted").isNull();
     }
 
     @Test
     void keepsTheQueueOfAWorkerThatCameBack() {
-        admin.declareQueue(new Queue(queue, true, false, false));
+        BROKER.admin().declareQueue(new Queue(queue, true, false, false));
         send(11);
 
         assertThat(drain.drain(queue, () -> false))
                 .isEqualTo(new DeadQueueDrain.Result.Unfinished(1, "its worker is alive again"));
 
         assertThat(handled).containsExactly(11L);
-        assertThat(admin.getQueueInfo(queue)).as("kept").isNotNull();
+        assertThat(BROKER.admin().getQueueInfo(queue)).as("kept").isNotNull();
     }
 
     @Test
     void leavesAQueueSomebodyElseConsumesAlone() throws Exception {
-        admin.declareQueue(new Queue(queue, true, false, false));
-        try (var connection = connectionFactory.getRabbitConnectionFactory().newConnection();
+        BROKER.admin().declareQueue(new Queue(queue, true, false, false));
+        try (var connection = BROKER.connectionFactory().getRabbitConnectionFactory().newConnection();
                 Channel channel = connection.createChannel()) {
             channel.basicConsume(queue, false, new DefaultConsumer(channel));
             send(12);
@@ -117,7 +104,7 @@ class DeadQueueDrainIT {
             assertThat(drain.drain(queue, () -> true)).isEqualTo(new DeadQueueDrain.Result.Busy());
         }
         assertThat(handled).isEmpty();
-        assertThat(admin.getQueueInfo(queue)).as("kept, with its command").isNotNull()
+        assertThat(BROKER.admin().getQueueInfo(queue)).as("kept, with its command").isNotNull()
                 .satisfies(info -> assertThat(info.getMessageCount()).isEqualTo(1));
     }
 
@@ -127,7 +114,7 @@ class DeadQueueDrainIT {
     }
 
     private void send(long number) {
-        new RabbitTemplate(connectionFactory).send("", queue, command(number));
+        new RabbitTemplate(BROKER.connectionFactory()).send("", queue, command(number));
     }
 
     private static Message command(long number) {

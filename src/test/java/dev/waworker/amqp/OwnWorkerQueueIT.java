@@ -5,13 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import dev.waworker.testing.LogCapture;
@@ -21,50 +18,39 @@ class OwnWorkerQueueIT {
 
     private static final Duration EXPIRY = Duration.ofSeconds(1);
 
-    private static CachingConnectionFactory connectionFactory;
-    private static RabbitAdmin admin;
+    @RegisterExtension
+    static final BrokerClient BROKER = new BrokerClient();
 
     private final String queue = RabbitBroker.uniqueName("own-queue");
     private final OwnWorkerQueue own;
 
     OwnWorkerQueueIT() {
-        own = new OwnWorkerQueue(new RabbitTemplate(connectionFactory), queue, EXPIRY);
-    }
-
-    @BeforeAll
-    static void connect() {
-        connectionFactory = RabbitBroker.connectionFactory();
-        admin = new RabbitAdmin(connectionFactory);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        connectionFactory.destroy();
+        own = new OwnWorkerQueue(new RabbitTemplate(BROKER.connectionFactory()), queue, EXPIRY);
     }
 
     @AfterEach
     void deleteQueue() {
-        admin.deleteQueue(queue);
+        BROKER.admin().deleteQueue(queue);
     }
 
     @Test
     void theBrokerRemovesTheQueueOnceNobodyKeepsItAndKeepingItDeclaresItAgain() {
         own.keep();
-        assertThat(admin.getQueueInfo(queue)).isNotNull();
+        assertThat(BROKER.admin().getQueueInfo(queue)).isNotNull();
 
         // Each look is a declaration too, which restarts the countdown: look less often than it lasts.
         await().pollDelay(EXPIRY.multipliedBy(2)).pollInterval(EXPIRY.multipliedBy(2)).atMost(Duration.ofSeconds(15))
-                .until(() -> admin.getQueueInfo(queue) == null);
+                .until(() -> BROKER.admin().getQueueInfo(queue) == null);
 
         own.keep();
-        assertThat(admin.getQueueInfo(queue)).isNotNull();
+        assertThat(BROKER.admin().getQueueInfo(queue)).isNotNull();
         assertThat(own.argumentsDiffer()).isFalse();
     }
 
     @Test
     void aQueueDeclaredWithoutExpiryBeforeIsUsedAsItIsAndWhatToDoIsSaidOnce() {
-        admin.declareQueue(new Queue(queue, true, false, false));
-        new RabbitTemplate(connectionFactory).convertAndSend("", queue, "a command waiting");
+        BROKER.admin().declareQueue(new Queue(queue, true, false, false));
+        new RabbitTemplate(BROKER.connectionFactory()).convertAndSend("", queue, "a command waiting");
 
         try (LogCapture log = LogCapture.of(OwnWorkerQueue.class)) {
             own.keep();
@@ -74,6 +60,6 @@ class OwnWorkerQueueIT {
             assertThat(log.messagesAboveDebug()).singleElement().asString()
                     .contains(queue, "x-expires=1000 ms", "rabbitmqctl delete_queue " + queue + " --if-empty");
         }
-        assertThat(admin.getQueueInfo(queue).getMessageCount()).as("untouched").isEqualTo(1);
+        assertThat(BROKER.admin().getQueueInfo(queue).getMessageCount()).as("untouched").isEqualTo(1);
     }
 }

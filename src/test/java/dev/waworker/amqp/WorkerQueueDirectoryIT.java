@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import dev.waworker.testing.ManualClock;
@@ -18,25 +15,14 @@ import dev.waworker.testing.ManualClock;
 /** {@link WorkerQueueDirectory} against the real broker's answers to passive declarations. */
 class WorkerQueueDirectoryIT {
 
-    private static CachingConnectionFactory connectionFactory;
-    private static RabbitAdmin admin;
+    @RegisterExtension
+    static final BrokerClient BROKER = new BrokerClient();
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final WorkerQueueDirectory directory;
 
     WorkerQueueDirectoryIT() {
-        directory = new WorkerQueueDirectory(new RabbitTemplate(connectionFactory), clock);
-    }
-
-    @BeforeAll
-    static void connect() {
-        connectionFactory = RabbitBroker.connectionFactory();
-        admin = new RabbitAdmin(connectionFactory);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        connectionFactory.destroy();
+        directory = new WorkerQueueDirectory(new RabbitTemplate(BROKER.connectionFactory()), clock);
     }
 
     @Test
@@ -46,7 +32,7 @@ class WorkerQueueDirectoryIT {
             assertThat(directory.exists(queue)).isTrue();
             assertThat(directory.exists(RabbitBroker.uniqueName("missing"))).isFalse();
         } finally {
-            admin.deleteQueue(queue);
+            BROKER.admin().deleteQueue(queue);
         }
     }
 
@@ -54,7 +40,7 @@ class WorkerQueueDirectoryIT {
     void remembersAQueueThatExistsForAShortWhile() {
         String queue = declare();
         assertThat(directory.exists(queue)).isTrue();
-        admin.deleteQueue(queue);
+        BROKER.admin().deleteQueue(queue);
 
         clock.advance(WorkerQueueDirectory.REMEMBER_EXISTING.minus(Duration.ofSeconds(1)));
         assertThat(directory.exists(queue)).as("still remembered").isTrue();
@@ -68,11 +54,11 @@ class WorkerQueueDirectoryIT {
         String queue = RabbitBroker.uniqueName("late");
         assertThat(directory.exists(queue)).isFalse();
 
-        admin.declareQueue(new Queue(queue, false, false, true));
+        BROKER.admin().declareQueue(new Queue(queue, false, false, true));
         try {
             assertThat(directory.exists(queue)).isTrue();
         } finally {
-            admin.deleteQueue(queue);
+            BROKER.admin().deleteQueue(queue);
         }
     }
 
@@ -83,7 +69,7 @@ class WorkerQueueDirectoryIT {
 
     private static String declare() {
         String queue = RabbitBroker.uniqueName("worker");
-        admin.declareQueue(new Queue(queue, false, false, true));
+        BROKER.admin().declareQueue(new Queue(queue, false, false, true));
         return queue;
     }
 }
