@@ -56,8 +56,16 @@ sealed interface Input {
     record ReconnectDue(long token) implements Input {
     }
 
-    /** A record left by the last run, for a number whose device is not in the store: take it up again. */
-    record Restart(ValidationRecord record) implements Input {
+    /**
+     * A record left by the last run (or by a worker that died), for a number whose device is not in the store: take
+     * it up again, unless where the fleet last recorded the number ({@code recorded}, loaded by the runner when the
+     * step runs) says its session ended since the record was read.
+     */
+    record Restart(ValidationRecord record, Optional<NumberStatus> recorded) implements Input {
+
+        public Restart(ValidationRecord record) {
+            this(record, Optional.empty());
+        }
     }
 
     /** A linked device from the store (after a restart, or taken over from a worker that died). */

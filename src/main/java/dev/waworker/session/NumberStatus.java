@@ -48,6 +48,11 @@ public record NumberStatus(long numberId, String sessionId, State state, Optiona
         }
     }
 
+    /** Whether the number's last session ended (disconnected or failed): none of it runs any more. */
+    public boolean ended() {
+        return state == State.DISCONNECTED || state == State.FAILED;
+    }
+
     public NumberStatus {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(state, "state");

@@ -92,7 +92,8 @@ final class SessionDecider {
             case Input.StatusAsked(SessionCommand command, Optional<NumberStatus> recorded) -> report(Optional.empty(),
                     recorded.orElseGet(() -> NumberStatus.unknown(command.numberId(), command.phoneNumber())),
                     Optional.empty(), command, now);
-            case Input.Restart(ValidationRecord record) -> onRestart(record, now);
+            case Input.Restart(ValidationRecord record, Optional<NumberStatus> recorded) ->
+                    recorded.filter(NumberStatus::ended).isPresent() ? endedMeanwhile(record) : onRestart(record, now);
             case Input.Reconnect reconnect -> {
                 SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, reconnect.device().numberId(),
                         reconnect.device().phoneNumber(), PairingMethod.QR, Optional.empty());
@@ -129,6 +130,15 @@ final class SessionDecider {
      * the store: a validation in progress goes on under a new session (a new connection and QR, the same budget,
      * {@code qrIndex} going on); a session that was connected cannot, and the backend is told to start over.
      */
+    /**
+     * The record was read before the number's session ended (on this worker's lane, or on another worker): a stale
+     * snapshot, whose validation has had its end already. Nothing to take up.
+     */
+    private Step endedMeanwhile(ValidationRecord record) {
+        log.info("Not taking up {}: its session ended after its record was read", record.sessionId());
+        return Step.unchanged(Optional.empty());
+    }
+
     private Step onRestart(ValidationRecord record, Instant now) {
         SessionCommand command = new SessionCommand(SessionCommand.Type.CREATE, record.numberId(),
                 record.phoneNumber(), record.pairingMethod(), record.correlationId());

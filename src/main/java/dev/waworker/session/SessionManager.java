@@ -138,22 +138,26 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
 
     /**
      * The input with what it needs from the database: a status request for a number without a live session here
-     * is answered from what the fleet recorded of it (the last owner's status, or how its last session ended).
+     * is answered from what the fleet recorded of it (the last owner's status, or how its last session ended); a
+     * restart checks that the session it would take up did not end after its record was read (a take-over reads
+     * the records before it reaches the number's lane).
      */
     private Input loaded(Input input, Optional<NumberSession> before) {
         if (input instanceof Input.StatusAsked(SessionCommand command, Optional<NumberStatus> ignored)
                 && before.isEmpty()) {
             return new Input.StatusAsked(command, journal.recordedStatus(command.numberId()));
         }
+        if (input instanceof Input.Restart(ValidationRecord record, Optional<NumberStatus> ignored)
+                && before.isEmpty()) {
+            return new Input.Restart(record, journal.recordedStatus(record.numberId()));
+        }
         return input;
     }
 
     /** Whether the fleet's record says a session of the number runs (pairing, connecting or connected). */
     private boolean recordedAsRunning(long numberId) {
-        return journal.recordedStatus(numberId).map(NumberStatus::state)
-                .filter(state -> state == NumberStatus.State.PAIRING || state == NumberStatus.State.CONNECTING
-                        || state == NumberStatus.State.CONNECTED)
-                .isPresent();
+        return journal.recordedStatus(numberId).filter(status -> status.state() != NumberStatus.State.UNKNOWN
+                && !status.ended()).isPresent();
     }
 
     private void account(Fact fact, LaneTask task) {

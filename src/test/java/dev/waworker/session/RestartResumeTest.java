@@ -45,6 +45,23 @@ class RestartResumeTest {
         assertThat(sink.last(WorkerEvent.Error.class).code()).isEqualTo(ErrorCode.QR_RETRIES_EXHAUSTED);
     }
 
+    /**
+     * A take-over reads the records, then queues each on its number's lane; a step already on that lane may end the
+     * session first (a scan by the wrong account): the stale record is not taken up, and nothing is published twice.
+     */
+    @Test
+    void aRecordWhoseSessionEndedBeforeItsTurnIsNotTakenUp() {
+        fixture.recorded.put(6L, new NumberStatus(6, "session_6_" + PHONE, NumberStatus.State.FAILED,
+                Optional.of(START), Optional.empty(), 0, 1, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(ErrorCode.PHONE_MISMATCH), Optional.of("wrong account")));
+
+        fixture.handOver.restore(List.of(record(6, SessionState.PAIRING, 0, 1)));
+
+        assertThat(fixture.whatsApp.clientsOf(6)).isEmpty();
+        assertThat(sink.events).isEmpty();
+        assertThat(fixture.hasSession(6)).isFalse();
+    }
+
     @Test
     void aNumberScannedJustBeforeTheRestartConnectsWhenItsDeviceIsStored() {
         fixture.whatsApp.stored.put(6L, new StoredDevice(6, PHONE, "221771234567:7@s.whatsapp.net"));

@@ -205,6 +205,11 @@ class SessionDeciderTest {
                                 "error SESSION_LOST: The worker restarted and no longer has the linked device of"
                                         + " this number (it was logged out or its store was lost). Please request"
                                         + " a new validation.")),
+                Arguments.of("a record read before its session ended (a take-over's snapshot) is not taken up",
+                        List.of(), row(new Input.Restart(record(SessionState.PAIRING), Optional.of(new NumberStatus(6,
+                                "session_6_" + PHONE, NumberStatus.State.FAILED, Optional.of(T0), Optional.empty(), 0,
+                                0, Optional.empty(), Optional.empty(), Optional.empty(),
+                                Optional.of(ErrorCode.PHONE_MISMATCH), Optional.of("wrong account")))), 0, "none")),
                 Arguments.of("a late timer of a session that ended does nothing", List.of(),
                         row(new Input.ShownExpired(1), 20, "none")),
                 Arguments.of("status while pairing reports the shown QR and changes nothing", pairing,
