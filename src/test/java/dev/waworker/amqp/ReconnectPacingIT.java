@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -58,9 +59,11 @@ class ReconnectPacingIT {
         await().atMost(BackendProbe.WAIT).until(() -> WHATSAPP.devices().stream()
                 .noneMatch(device -> device.path("connected").asBoolean()));
 
-        try (LogCapture sessions = LogCapture.of(SessionManager.class);
-             ConfigurableApplicationContext second = StandInWorker.start(WORKER, WHATSAPP, Map.of(
-                     "whatsapp.reconnect.rate-per-second", RATE, "whatsapp.reconnect.jitter", "100ms"))) {
+        AtomicReference<LogCapture> capture = new AtomicReference<>();
+        try (ConfigurableApplicationContext second = StandInWorker.start(WORKER, WHATSAPP, Map.of(
+                     "whatsapp.reconnect.rate-per-second", RATE, "whatsapp.reconnect.jitter", "100ms"),
+                prepared -> capture.set(LogCapture.of(SessionManager.class)));
+             LogCapture sessions = capture.get()) {
             await().atMost(BackendProbe.WAIT.multipliedBy(2)).until(() -> ids.stream()
                     .allMatch(id -> connectedEvents(id) == 2));
 

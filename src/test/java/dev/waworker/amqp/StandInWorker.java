@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.waworker.WorkerApplication;
@@ -22,6 +24,15 @@ final class StandInWorker {
     }
 
     static ConfigurableApplicationContext start(TestWorker worker, StandInServer whatsApp, Map<String, ?> extra) {
+        return start(worker, whatsApp, extra, prepared -> { });
+    }
+
+    /**
+     * The same, calling {@code onPrepared} once Spring Boot has set the logging up and before any bean starts: the
+     * moment to attach a {@link dev.waworker.testing.LogCapture} (one attached earlier is dropped by that set-up).
+     */
+    static ConfigurableApplicationContext start(TestWorker worker, StandInServer whatsApp, Map<String, ?> extra,
+            ApplicationListener<ApplicationPreparedEvent> onPrepared) {
         Map<String, Object> properties = new HashMap<>(worker.properties());
         properties.remove("whatsapp.client");
         properties.putAll(whatsApp.workerProperties());
@@ -30,7 +41,8 @@ final class StandInWorker {
         String[] arguments = properties.entrySet().stream()
                 .map(property -> "--" + property.getKey() + "=" + property.getValue())
                 .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerApplication.class).run(arguments);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerApplication.class)
+                .listeners(onPrepared).run(arguments);
         assertThat(context.getEnvironment().getProperty("worker.data-dir")).isEqualTo(worker.dataDir().toString());
         return context;
     }

@@ -21,7 +21,10 @@ public final class BenchWorker implements AutoCloseable {
     final String commandQueue = run + ".session.update";
     final String eventsQueue = run + ".worker.events";
     final Path dataDir;
-    private final WorkerProcess process;
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private final List<String> arguments;
+    private WorkerProcess process;
 
     /** Starts {@code jar} with the run's queues and data directory, plus {@code extraArgs}. */
     BenchWorker(Path jar, String... extraArgs) throws IOException {
@@ -36,7 +39,29 @@ public final class BenchWorker implements AutoCloseable {
                 "--worker.amqp.dead-letter-queue=" + run + ".dlq",
                 "--worker.amqp.worker-queue-prefix=" + run + ".session.update."));
         arguments.addAll(List.of(extraArgs));
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+        this.arguments = arguments;
         process = new WorkerProcess(jar, dataDir, jvmOptions, arguments);
+    }
+
+    /** Stops the worker (SIGTERM, a clean stop) and starts it again, same queues, same data directory. */
+    void restart() throws IOException, InterruptedException {
+        process.close();
+        process = new WorkerProcess(jar, dataDir, jvmOptions, arguments);
+    }
+
+    /** The worker process of the current start. */
+    WorkerProcess process() {
+        return process;
+    }
+
+    /** The sum of every sample of {@code series} whose labels contain {@code label} (the heap's pools, say). */
+    double prometheusSum(String series, String label) throws IOException, InterruptedException {
+        return process.get("/actuator/prometheus").lines()
+                .filter(line -> line.startsWith(series + "{") && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     void awaitHealthy() {
