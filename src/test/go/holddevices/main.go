@@ -121,7 +121,9 @@ func main() {
 // scans the first through the control API, and the client logs in with its new credentials.
 func pair(ctx context.Context, container *sqlstore.Container, server string, i int) (*whatsmeow.Client, error) {
 	client := whatsmeow.NewClient(container.NewDevice(), waLog.Noop)
-	client.SetWebsocketHTTPClient(plainWebsocketTo(server))
+	redirect := plainWebsocketTo(server)
+	client.SetPreLoginHTTPClient(redirect)
+	client.SetWebsocketHTTPClient(redirect)
 	qr := make(chan string, 1)
 	loggedIn := make(chan struct{}, 1)
 	client.AddEventHandler(func(evt any) {

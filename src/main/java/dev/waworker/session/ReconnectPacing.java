@@ -70,19 +70,28 @@ public final class ReconnectPacing {
         return Duration.between(now, slot).plusNanos(jitterNanos);
     }
 
-    /**
-     * Whether a connection may start now: {@link Duration#ZERO} when it may (the start is counted), or how long to
-     * wait before asking again.
-     */
-    public synchronized Duration admit() {
+    /** What {@link #admit} decided. */
+    public sealed interface Admission {
+
+        /** The connection may start: it is counted as started {@code at}. */
+        record Admitted(Instant at) implements Admission {
+        }
+
+        /** Already {@code rate} started in the last second: ask again after {@code retryAfter}. */
+        record NotYet(Duration retryAfter) implements Admission {
+        }
+    }
+
+    /** Whether a connection may start now (then it is counted as started now), or how long until one may. */
+    public synchronized Admission admit() {
         Instant now = clock.instant();
         while (!lastStarts.isEmpty() && !lastStarts.peekFirst().plus(WINDOW).isAfter(now)) {
             lastStarts.removeFirst();
         }
         if (lastStarts.size() >= ratePerSecond) {
-            return Duration.between(now, lastStarts.peekFirst().plus(WINDOW));
+            return new Admission.NotYet(Duration.between(now, lastStarts.peekFirst().plus(WINDOW)));
         }
         lastStarts.addLast(now);
-        return Duration.ZERO;
+        return new Admission.Admitted(now);
     }
 }

@@ -207,16 +207,18 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                 afterOrNow(pacing.reserve(), live, turn.token(), task);
             }
             case Effect.ConnectWhenAdmitted turn -> {
-                Instant now = clock.instant();
-                Duration wait = pacing.admit();
-                if (wait.isZero()) {
-                    log.info("Reconnecting {} in its turn, after {} ms", live.state.sessionId(),
-                            Duration.between(live.waitingForTurnSince, now).toMillis());
-                    metrics.reconnectStarted(Duration.between(live.waitingForTurnSince, now));
-                    stopWaitingForTurn(live);
-                    live.client.connect();
-                } else {
-                    afterOrNow(wait, live, turn.token(), task);
+                switch (pacing.admit()) {
+                    case ReconnectPacing.Admission.Admitted(Instant at) -> {
+                        Duration waited = Duration.between(live.waitingForTurnSince, at);
+                        // The instant the pacing counted, in the line: what the rate is checked against afterwards.
+                        log.info("Reconnecting {} in its turn at {}, after {} ms", live.state.sessionId(), at,
+                                waited.toMillis());
+                        metrics.reconnectStarted(waited);
+                        stopWaitingForTurn(live);
+                        live.client.connect();
+                    }
+                    case ReconnectPacing.Admission.NotYet(Duration retryAfter) ->
+                            afterOrNow(retryAfter, live, turn.token(), task);
                 }
             }
             case Effect.Disconnect ignored -> live.client.disconnect();

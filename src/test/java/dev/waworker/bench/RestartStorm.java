@@ -6,9 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -103,13 +100,12 @@ public final class RestartStorm {
                 worker.prometheus("jvm_threads_live_threads"), worker.residentKb("Threads"), cpu, IDLE.toSeconds());
     }
 
-    /** When each paced reconnect started, from the worker's INFO lines ({@code HH:mm:ss.SSS} at the start). */
+    /** When each paced reconnect started: the instant the worker's pacing counted, from its INFO lines. */
     private static List<Instant> reconnectStarts(Path log) throws Exception {
-        LocalDate today = LocalDate.now(ZoneId.systemDefault());
         try (var lines = Files.lines(log)) {
-            return lines.filter(line -> line.contains(" in its turn, after "))
-                    .map(line -> LocalTime.parse(line.substring(0, 12)).atDate(today)
-                            .atZone(ZoneId.systemDefault()).toInstant())
+            return lines.filter(line -> line.contains(" in its turn at "))
+                    .map(line -> Instant.parse(line.substring(line.indexOf(" in its turn at ") + 16,
+                            line.indexOf(", after "))))
                     .toList();
         }
     }

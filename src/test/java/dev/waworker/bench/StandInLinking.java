@@ -59,7 +59,7 @@ final class StandInLinking {
             case "qr_generated" -> firstQr.putIfAbsent(numberId, event.path("qrCode").asString());
             case "connected" -> {
                 connectedAt.putIfAbsent(numberId, now);
-                connections.add(new Connection(numberId, now, Instant.parse(event.path("timestamp").asString())));
+                connections.add(new Connection(numberId, now, Instant.ofEpochMilli(event.path("timestamp").asLong())));
             }
             case "error" -> failures.put(numberId, event.path("code").asString());
             default -> { }

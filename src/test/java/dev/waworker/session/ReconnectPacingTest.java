@@ -67,24 +67,24 @@ class ReconnectPacingTest {
         clock.advance(Duration.ofMinutes(1));
 
         assertThat(pacing.reserve()).isZero();
-        assertThat(pacing.admit()).isZero();
+        assertThat(pacing.admit()).isEqualTo(admitted());
     }
 
     @Test
     void admitsTheRateInOneSecondThenSaysHowLongUntilTheNext() {
         ReconnectPacing pacing = new ReconnectPacing(3, Duration.ZERO, clock, new Random(1));
 
-        assertThat(pacing.admit()).isZero();
+        assertThat(pacing.admit()).isEqualTo(admitted());
         clock.advance(Duration.ofMillis(100));
-        assertThat(pacing.admit()).isZero();
-        assertThat(pacing.admit()).isZero();
-        assertThat(pacing.admit()).isEqualTo(Duration.ofMillis(900));
+        assertThat(pacing.admit()).isEqualTo(admitted());
+        assertThat(pacing.admit()).isEqualTo(admitted());
+        assertThat(pacing.admit()).isEqualTo(notYet(900));
 
         clock.advance(Duration.ofMillis(899));
-        assertThat(pacing.admit()).as("a millisecond early").isEqualTo(Duration.ofMillis(1));
+        assertThat(pacing.admit()).as("a millisecond early").isEqualTo(notYet(1));
         clock.advance(Duration.ofMillis(1));
-        assertThat(pacing.admit()).isZero();
-        assertThat(pacing.admit()).isEqualTo(Duration.ofMillis(100));
+        assertThat(pacing.admit()).isEqualTo(admitted());
+        assertThat(pacing.admit()).isEqualTo(notYet(100));
     }
 
     /**
@@ -113,18 +113,27 @@ class ReconnectPacingTest {
             while (!due.isEmpty()) {
                 Due next = due.poll();
                 simulated.set(next.at());
-                Duration wait = pacing.admit();
-                if (wait.isZero()) {
-                    starts.add(next.at());
-                    assertThat(next.at()).isAfterOrEqualTo(turns.get(next.device()));
-                } else {
-                    due.add(new Due(next.at().plus(wait), next.device()));
+                switch (pacing.admit()) {
+                    case ReconnectPacing.Admission.Admitted(Instant at) -> {
+                        starts.add(at);
+                        assertThat(at).isEqualTo(next.at()).isAfterOrEqualTo(turns.get(next.device()));
+                    }
+                    case ReconnectPacing.Admission.NotYet(Duration retryAfter) ->
+                            due.add(new Due(next.at().plus(retryAfter), next.device()));
                 }
             }
 
             assertThat(starts).as("seed %d", seed).hasSize(devices);
             assertThat(BusiestSecond.of(starts)).as("seed %d", seed).isLessThanOrEqualTo(rate);
         }
+    }
+
+    private ReconnectPacing.Admission admitted() {
+        return new ReconnectPacing.Admission.Admitted(clock.instant());
+    }
+
+    private static ReconnectPacing.Admission notYet(long millis) {
+        return new ReconnectPacing.Admission.NotYet(Duration.ofMillis(millis));
     }
 
     @Test
