@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.rabbitmq.client.Channel;
 
+import dev.waworker.testing.StandInServer;
 import dev.waworker.testing.WorkerProcess;
 
 /**
@@ -43,6 +44,16 @@ public final class BenchWorker implements AutoCloseable {
         this.jvmOptions = jvmOptions;
         this.arguments = arguments;
         process = new WorkerProcess(jar, dataDir, jvmOptions, arguments);
+    }
+
+    /** The worker with the real whatsmeow pointed at the stand-in {@code whatsApp}, plus {@code extraArgs}. */
+    static BenchWorker againstStandIn(Path jar, StandInServer whatsApp, String... extraArgs) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--whatsapp.client=whatsmeow",
+                "--whatsapp.whatsmeow.test-server=" + whatsApp.address(),
+                "--whatsapp.whatsmeow.test-server-root-key=" + whatsApp.rootKey(),
+                "--whatsapp.whatsmeow.log-level=WARN"));
+        arguments.addAll(List.of(extraArgs));
+        return new BenchWorker(jar, arguments.toArray(String[]::new));
     }
 
     /** Stops the worker (SIGTERM, a clean stop) and starts it again, same queues, same data directory. */

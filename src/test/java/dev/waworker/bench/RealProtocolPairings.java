@@ -44,10 +44,7 @@ public final class RealProtocolPairings {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("localhost");
         try (StandInServer whatsApp = StandInServer.start();
-             BenchWorker worker = new BenchWorker(jar, "--whatsapp.client=whatsmeow",
-                     "--whatsapp.whatsmeow.test-server=" + whatsApp.address(),
-                     "--whatsapp.whatsmeow.test-server-root-key=" + whatsApp.rootKey(),
-                     "--whatsapp.whatsmeow.log-level=WARN");
+             BenchWorker worker = BenchWorker.againstStandIn(jar, whatsApp);
              Connection connection = factory.newConnection(worker.run);
              Channel channel = connection.createChannel()) {
             worker.awaitHealthy();

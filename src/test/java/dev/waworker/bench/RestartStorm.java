@@ -41,10 +41,7 @@ public final class RestartStorm {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("localhost");
         try (StandInServer whatsApp = StandInServer.start();
-             BenchWorker worker = new BenchWorker(jar, "--whatsapp.client=whatsmeow",
-                     "--whatsapp.whatsmeow.test-server=" + whatsApp.address(),
-                     "--whatsapp.whatsmeow.test-server-root-key=" + whatsApp.rootKey(),
-                     "--whatsapp.whatsmeow.log-level=WARN",
+             BenchWorker worker = BenchWorker.againstStandIn(jar, whatsApp,
                      "--whatsapp.reconnect.rate-per-second=" + rate, "--whatsapp.reconnect.jitter=" + jitter);
              Connection connection = factory.newConnection(worker.run);
              Channel channel = connection.createChannel()) {

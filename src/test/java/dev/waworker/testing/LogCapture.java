@@ -1,6 +1,5 @@
 package dev.waworker.testing;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -59,16 +58,6 @@ public final class LogCapture implements AutoCloseable {
     public List<Map<String, String>> mdcAboveDebug() {
         return appender.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
                 .map(ILoggingEvent::getMDCPropertyMap).toList();
-    }
-
-    /** When each line whose message contains {@code text} was logged, in order. */
-    public List<Instant> timesOf(String text) {
-        List<ILoggingEvent> lines;
-        synchronized (appender) { // appends hold this lock: the list is read while lanes may still log
-            lines = List.copyOf(appender.list);
-        }
-        return lines.stream().filter(event -> event.getFormattedMessage().contains(text))
-                .map(ILoggingEvent::getInstant).toList();
     }
 
     /** Whether any line captured carries an exception (which the log would print as a stack trace). */
