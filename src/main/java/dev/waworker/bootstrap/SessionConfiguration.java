@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.random.RandomGenerator;
 
 import org.slf4j.MDC;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.waworker.config.WhatsAppProperties;
 import dev.waworker.config.WorkerProperties;
 import dev.waworker.qr.QrCodeRenderer;
+import dev.waworker.session.ReconnectPacing;
 import dev.waworker.session.ValidationJournal;
 import dev.waworker.session.ScheduledExecutorTimers;
 import dev.waworker.session.SessionHandOver;
@@ -66,12 +68,20 @@ public class SessionConfiguration {
         }));
     }
 
+    /** One pacing for the whole worker: the restart's devices and every take-over share its rate. */
+    @Bean
+    ReconnectPacing reconnectPacing(WhatsAppProperties whatsApp, Clock clock) {
+        return new ReconnectPacing(whatsApp.reconnect().ratePerSecond(), whatsApp.reconnect().jitter(), clock,
+                RandomGenerator.getDefault());
+    }
+
+    /** The reconnect turns wait on the session timers' one thread: no thread per number. */
     @Bean
     SessionManager sessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrCodeRenderer, ValidationJournal journal,
                                   SessionSettings settings, Clock clock, ScheduledExecutorTimers timers,
-                                  MeterRegistry meters, ExecutorService sessionLaneExecutor) {
+                                  MeterRegistry meters, ExecutorService sessionLaneExecutor, ReconnectPacing pacing) {
         return new SessionManager(whatsApp, qrCodeRenderer, journal, settings, clock, timers,
-                new SessionMetrics(meters), sessionLaneExecutor);
+                new SessionMetrics(meters), sessionLaneExecutor, pacing);
     }
 
     /** How sessions change hands: restarts, take-overs, releases (used by the restorer and the ownership). */

@@ -19,7 +19,8 @@ public record WhatsAppProperties(
         @DefaultValue("whatsmeow") ClientKind client,
         @DefaultValue Qr qr,
         @DefaultValue Simulator simulator,
-        @DefaultValue Whatsmeow whatsmeow) {
+        @DefaultValue Whatsmeow whatsmeow,
+        @DefaultValue Reconnect reconnect) {
 
     public enum ClientKind {
         /** The in-process emulation of WhatsApp's linked-device pairing (dev, demo, tests). */
@@ -33,6 +34,32 @@ public record WhatsAppProperties(
         public Qr {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("whatsapp.qr.max-retries must be 0 or more, was " + maxRetries);
+            }
+        }
+    }
+
+    /**
+     * {@code whatsapp.reconnect.*}: how fast the linked numbers come back after a restart or a take-over of a dead
+     * worker's numbers. Thousands of accounts logging in within one second is a load spike and the kind of pattern
+     * that gets accounts flagged: they reconnect one after another instead, each at a random moment of its turn.
+     *
+     * @param ratePerSecond the most reconnects started in any one-second window (1 to 10,000)
+     * @param jitter        the most each reconnect is moved later at random (0 to under 1 s); the turns are spaced
+     *                      {@code (1 s + jitter) / rate} apart, so the jitter never makes a burst above the rate
+     */
+    public record Reconnect(@DefaultValue("50") int ratePerSecond, @DefaultValue("100ms") Duration jitter) {
+
+        /** Above this, pacing would hardly differ from all at once. */
+        public static final int MAX_RATE_PER_SECOND = 10_000;
+
+        public Reconnect {
+            if (ratePerSecond < 1 || ratePerSecond > MAX_RATE_PER_SECOND) {
+                throw new IllegalArgumentException("whatsapp.reconnect.rate-per-second must be from 1 to "
+                        + MAX_RATE_PER_SECOND + ", was " + ratePerSecond);
+            }
+            if (jitter == null || jitter.isNegative() || jitter.compareTo(Duration.ofSeconds(1)) >= 0) {
+                throw new IllegalArgumentException("whatsapp.reconnect.jitter must be from 0 to under 1s, was "
+                        + jitter);
             }
         }
     }

@@ -17,8 +17,11 @@ sealed interface Effect {
     Effect REQUEST_PAIRING_CODE = new RequestPairingCode();
     Effect CANCEL_TIMERS = new CancelTimers();
 
-    /** Open a client for the number; answered with {@link Input.ClientOpened}. */
-    record Open(ClientSpec spec) implements Effect {
+    /**
+     * Open a client for the number; answered with {@link Input.ClientOpened}. {@code paced}: a linked device coming
+     * back (restart, take-over), whose connection waits for its turn (see {@link ReconnectPacing}).
+     */
+    record Open(ClientSpec spec, boolean paced) implements Effect {
     }
 
     /** Connect the number's client to WhatsApp. */
@@ -53,6 +56,20 @@ sealed interface Effect {
 
     /** Queue {@link Input.ShownExpired} with {@code token} at {@code at}. */
     record ScheduleExpiry(Instant at, long token) implements Effect {
+    }
+
+    /**
+     * Reserve the number's turn among the linked numbers reconnecting at once ({@link ReconnectPacing#reserve}) and
+     * queue {@link Input.ReconnectTurn} with {@code token} then.
+     */
+    record AwaitReconnectTurn(long token) implements Effect {
+    }
+
+    /**
+     * Connect now if the pacing admits one more connection this second ({@link ReconnectPacing#admit}); otherwise
+     * queue {@link Input.ReconnectTurn} with {@code token} again when it will.
+     */
+    record ConnectWhenAdmitted(long token) implements Effect {
     }
 
     /** Queue {@link Input.ReconnectDue} with {@code token} after {@code delay}. */

@@ -28,8 +28,16 @@ sealed interface Input {
     record FromClient(ClientEvent event) implements Input {
     }
 
-    /** The client asked for by {@link Effect.Open} is open; {@code paired} when it holds a linked device. */
-    record ClientOpened(boolean paired) implements Input {
+    /**
+     * The client asked for by {@link Effect.Open} is open; {@code paired} when it holds a linked device, {@code paced}
+     * as the effect asked.
+     */
+    record ClientOpened(boolean paired, boolean paced) implements Input {
+
+        /** A client opened for a command: it connects at once. */
+        ClientOpened(boolean paired) {
+            this(paired, false);
+        }
     }
 
     /** WhatsApp answered {@link Effect.RequestPairingCode} with a code. */
@@ -54,6 +62,10 @@ sealed interface Input {
 
     /** The connection back-off of {@code token} is over. */
     record ReconnectDue(long token) implements Input {
+    }
+
+    /** The reconnect turn of {@code token} came (see {@link Effect.AwaitReconnectTurn}). */
+    record ReconnectTurn(long token) implements Input {
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.waworker.session;
 
+import java.time.Instant;
+
 import dev.waworker.whatsapp.WhatsAppClient;
 
 /**
@@ -13,6 +15,8 @@ final class LiveSession {
     WhatsAppClient client;
     Timers.Cancellable shownExpiry;
     Timers.Cancellable reconnectTimer;
+    /** Since when its connection waits for its reconnect turn ({@link ReconnectPacing}); null when it does not. */
+    Instant waitingForTurnSince;
 
     LiveSession(NumberSession state) {
         this.state = state;

@@ -55,7 +55,7 @@ final class SessionDecider {
             case Input.StatusAsked asked -> report(state, NumberStatus.of(session), session.pairing().shown(),
                     asked.command(), now);
             case Input.FromClient(ClientEvent event) -> onClientEvent(session, event, now);
-            case Input.ClientOpened(boolean paired) -> onClientOpened(session, paired, now);
+            case Input.ClientOpened(boolean paired, boolean paced) -> onClientOpened(session, paired, paced, now);
             case Input.PairingCodeObtained obtained -> {
                 log.debug("Pairing code of {} is {}", session.sessionId(), obtained.code().code());
                 yield show(session.with(session.pairing().showingCode(obtained.code(), now)), now);
@@ -72,6 +72,10 @@ final class SessionDecider {
             case Input.ShownExpired(long token) -> onShownExpired(session, token, now);
             case Input.ReconnectDue(long token) -> token == session.link().reconnectToken()
                     ? new Step(state, List.of(), List.of(Effect.CONNECT)) : Step.unchanged(state);
+            // A command (reconnect, close) or a connection of its own made the turn stale meanwhile.
+            case Input.ReconnectTurn(long token) -> token == session.link().reconnectToken()
+                    ? new Step(state, List.of(), List.of(new Effect.ConnectWhenAdmitted(token)))
+                    : Step.unchanged(state);
             // A command that came first started a session meanwhile: it stays.
             case Input.Restart ignored -> Step.unchanged(state);
             case Input.Reconnect ignored -> Step.unchanged(state);
@@ -97,7 +101,7 @@ final class SessionDecider {
             case Input.Reconnect reconnect -> {
                 SessionCommand restore = new SessionCommand(SessionCommand.Type.CREATE, reconnect.device().numberId(),
                         reconnect.device().phoneNumber(), PairingMethod.QR, Optional.empty());
-                yield open(NumberSession.opening(restore, Optional.empty(), Optional.empty()));
+                yield open(NumberSession.opening(restore, Optional.empty(), Optional.empty()), true);
             }
             case Input.StepFailed(String message, EventHeader origin) -> new Step(Optional.empty(),
                     List.of(new Fact.Publish(new WorkerEvent.Error(new EventHeader(origin.numberId(),
@@ -161,15 +165,26 @@ final class SessionDecider {
 
     /** Opens a client for {@code session}; the rest follows {@link Input.ClientOpened}. */
     private static Step open(NumberSession session) {
-        log.info("Creating new WhatsApp session: {}", session.sessionId());
-        return new Step(Optional.of(session), List.of(), List.of(new Effect.Open(session.clientSpec())));
+        return open(session, false);
     }
 
-    /** A stored device reconnects; any other number starts its validation (or takes up the one it resumes). */
-    private static Step onClientOpened(NumberSession session, boolean paired, Instant now) {
+    /** {@link #open(NumberSession)}; {@code paced}: a linked device coming back, which connects in its turn. */
+    private static Step open(NumberSession session, boolean paced) {
+        log.info("Creating new WhatsApp session: {}", session.sessionId());
+        return new Step(Optional.of(session), List.of(), List.of(new Effect.Open(session.clientSpec(), paced)));
+    }
+
+    /**
+     * A stored device reconnects; any other number starts its validation (or takes up the one it resumes). A
+     * device coming back with many others (restart, take-over) waits for its turn, {@code connecting} meanwhile:
+     * it answers commands as any connecting session does.
+     */
+    private static Step onClientOpened(NumberSession session, boolean paired, boolean paced, Instant now) {
         NumberSession opened = session.with(session.link().opened(paired));
         opened = paired ? opened.with(SessionState.CONNECTING) : opened.with(opened.pairing().validating(now));
-        return new Step(Optional.of(opened), List.of(), List.of(Effect.CONNECT));
+        Effect connect = paired && paced ? new Effect.AwaitReconnectTurn(opened.link().reconnectToken())
+                : Effect.CONNECT;
+        return new Step(Optional.of(opened), List.of(), List.of(connect));
     }
 
     // ---- the backend's commands on a live session -----------------------------------------------------------

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +46,31 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
     private final SerialLanes lanes;
     private final SessionCounts counts = new SessionCounts();
     private final StatusResync resyncs;
+    private final ReconnectPacing pacing;
+    /** The live sessions whose connection waits for its reconnect turn. */
+    private final AtomicLong waitingForTurn = new AtomicLong();
     /** The numbers with a live session; each entry is only touched on its number's lane. */
     private final ConcurrentHashMap<Long, LiveSession> sessions = new ConcurrentHashMap<>();
 
-    /** @param laneExecutor runs the numbers' lanes */
+    /**
+     * A runner whose linked devices coming back all reconnect at once, unpaced (tests of other concerns).
+     *
+     * @param laneExecutor runs the numbers' lanes
+     */
     public SessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrRenderer, ValidationJournal journal,
                           SessionSettings settings, Clock clock, Timers timers, SessionMetrics metrics,
                           Executor laneExecutor) {
+        this(whatsApp, qrRenderer, journal, settings, clock, timers, metrics, laneExecutor, ReconnectPacing.unpaced());
+    }
+
+    /**
+     * @param laneExecutor runs the numbers' lanes
+     * @param pacing       when the linked devices coming back after a restart or a take-over connect
+     */
+    public SessionManager(WhatsAppClientFactory whatsApp, QrCodeRenderer qrRenderer, ValidationJournal journal,
+                          SessionSettings settings, Clock clock, Timers timers, SessionMetrics metrics,
+                          Executor laneExecutor, ReconnectPacing pacing) {
+        this.pacing = pacing;
         this.decider = new SessionDecider(settings);
         this.clients = new ClientLifecycle(whatsApp);
         this.announcements = new Announcements(qrRenderer, metrics);
@@ -62,6 +81,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         this.lanes = new SerialLanes(laneExecutor);
         this.resyncs = new StatusResync(this.journal, settings, clock);
         metrics.watchSessions(counts::count);
+        metrics.watchReconnectsWaiting(waitingForTurn::get);
     }
 
     @Override
@@ -187,13 +207,37 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                         event -> queueFor(opened, LaneStep.CLIENT_EVENT, new Input.FromClient(event)));
                 sessions.put(numberId, opened);
                 counts.opened(opened.state.state());
-                task.then(new Input.ClientOpened(opened.client.isPaired()));
+                task.then(new Input.ClientOpened(opened.client.isPaired(), open.paced()));
             }
-            case Effect.Connect ignored -> live.client.connect();
+            case Effect.Connect ignored -> {
+                stopWaitingForTurn(live);
+                live.client.connect();
+            }
+            case Effect.AwaitReconnectTurn turn -> {
+                live.waitingForTurnSince = clock.instant();
+                waitingForTurn.incrementAndGet();
+                afterOrNow(pacing.reserve(), live, turn.token(), task);
+            }
+            case Effect.ConnectWhenAdmitted turn -> {
+                switch (pacing.admit()) {
+                    case ReconnectPacing.Admission.Admitted(Instant at) -> {
+                        Duration waited = Duration.between(live.waitingForTurnSince, at);
+                        // The instant the pacing counted, in the line: what the rate is checked against afterwards.
+                        log.info("Reconnecting {} in its turn at {}, after {} ms", live.state.sessionId(), at,
+                                waited.toMillis());
+                        metrics.reconnectStarted(waited);
+                        stopWaitingForTurn(live);
+                        live.client.connect();
+                    }
+                    case ReconnectPacing.Admission.NotYet(Duration retryAfter) ->
+                            afterOrNow(retryAfter, live, turn.token(), task);
+                }
+            }
             case Effect.Disconnect ignored -> live.client.disconnect();
             case Effect.RequestPairingCode ignored -> task.then(clients.requestPairingCode(live.client));
             case Effect.CancelTimers ignored -> live.cancelTimers();
             case Effect.End end -> {
+                stopWaitingForTurn(live);
                 live.cancelTimers();
                 sessions.remove(numberId, live);
                 counts.ended(live.state.state());
@@ -216,6 +260,23 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                     expiry.at()), () -> queueFor(live, LaneStep.TIMER, new Input.ShownExpired(expiry.token())));
             case Effect.ScheduleReconnect retry -> live.reconnectTimer = timers.schedule(retry.delay(),
                     () -> queueFor(live, LaneStep.TIMER, new Input.ReconnectDue(retry.token())));
+        }
+    }
+
+    /** Queues the reconnect turn of {@code token} after {@code wait}; at once (in this task) when there is none. */
+    private void afterOrNow(Duration wait, LiveSession live, long token, LaneTask task) {
+        if (wait.isZero()) {
+            task.then(new Input.ReconnectTurn(token));
+        } else {
+            live.reconnectTimer = timers.schedule(wait,
+                    () -> queueFor(live, LaneStep.TIMER, new Input.ReconnectTurn(token)));
+        }
+    }
+
+    private void stopWaitingForTurn(LiveSession live) {
+        if (live.waitingForTurnSince != null) {
+            live.waitingForTurnSince = null;
+            waitingForTurn.decrementAndGet();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.waworker.session;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,6 +31,7 @@ public final class SessionMetrics {
     private final Counter qrGenerated;
     private final Counter pairingCodeGenerated;
     private final Timer timeToConnected;
+    private final Timer reconnectWait;
 
     public SessionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,6 +45,9 @@ public final class SessionMetrics {
                 .description("Time from the command that started a validation to the connected session")
                 .publishPercentileHistogram()
                 .register(registry);
+        this.reconnectWait = Timer.builder("whatsapp.reconnect.wait")
+                .description("How long a linked device coming back (restart, take-over) waited for its reconnect turn")
+                .register(registry);
     }
 
     /** Registers one gauge per state, reading the live count from {@code countByState} at scrape time. */
@@ -53,6 +58,18 @@ public final class SessionMetrics {
                     .tag("state", state.name().toLowerCase())
                     .register(registry);
         }
+    }
+
+    /** The gauge of the linked devices coming back that wait for their reconnect turn. */
+    void watchReconnectsWaiting(LongSupplier waiting) {
+        Gauge.builder("whatsapp.reconnects.waiting", waiting::getAsLong)
+                .description("Linked devices coming back (restart, take-over) that wait for their reconnect turn")
+                .register(registry);
+    }
+
+    /** A paced reconnect started after waiting {@code wait} for its turn; the maximum is the time to the last. */
+    void reconnectStarted(Duration wait) {
+        reconnectWait.record(wait);
     }
 
     void qrGenerated() {

@@ -3,15 +3,12 @@ package dev.waworker.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.waworker.WorkerApplication;
 import dev.waworker.testing.QrPng;
 import dev.waworker.testing.StandInServer;
 
@@ -61,20 +58,7 @@ class WorkerRestartIT {
                 && device.path("connected").asBoolean());
     }
 
-    /**
-     * The whole worker on the same data directory each time, with whatsmeow pointed at the stand-in. The settings
-     * go in as command-line arguments, as an operator's would: they outrank the packaged application.yml.
-     */
     private static ConfigurableApplicationContext startWorker() {
-        Map<String, Object> properties = new HashMap<>(WORKER.properties());
-        properties.remove("whatsapp.client");
-        properties.putAll(WHATSAPP.workerProperties());
-        properties.put("server.port", 0);
-        String[] arguments = properties.entrySet().stream()
-                .map(property -> "--" + property.getKey() + "=" + property.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(arguments);
-        assertThat(worker.getEnvironment().getProperty("worker.data-dir")).isEqualTo(WORKER.dataDir().toString());
-        return worker;
+        return StandInWorker.start(WORKER, WHATSAPP, Map.of());
     }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.rabbitmq.client.Channel;
 
+import dev.waworker.testing.StandInServer;
 import dev.waworker.testing.WorkerProcess;
 
 /**
@@ -21,7 +22,10 @@ public final class BenchWorker implements AutoCloseable {
     final String commandQueue = run + ".session.update";
     final String eventsQueue = run + ".worker.events";
     final Path dataDir;
-    private final WorkerProcess process;
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private final List<String> arguments;
+    private WorkerProcess process;
 
     /** Starts {@code jar} with the run's queues and data directory, plus {@code extraArgs}. */
     BenchWorker(Path jar, String... extraArgs) throws IOException {
@@ -36,7 +40,39 @@ public final class BenchWorker implements AutoCloseable {
                 "--worker.amqp.dead-letter-queue=" + run + ".dlq",
                 "--worker.amqp.worker-queue-prefix=" + run + ".session.update."));
         arguments.addAll(List.of(extraArgs));
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+        this.arguments = arguments;
         process = new WorkerProcess(jar, dataDir, jvmOptions, arguments);
+    }
+
+    /** The worker with the real whatsmeow pointed at the stand-in {@code whatsApp}, plus {@code extraArgs}. */
+    static BenchWorker againstStandIn(Path jar, StandInServer whatsApp, String... extraArgs) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--whatsapp.client=whatsmeow",
+                "--whatsapp.whatsmeow.test-server=" + whatsApp.address(),
+                "--whatsapp.whatsmeow.test-server-root-key=" + whatsApp.rootKey(),
+                "--whatsapp.whatsmeow.log-level=WARN"));
+        arguments.addAll(List.of(extraArgs));
+        return new BenchWorker(jar, arguments.toArray(String[]::new));
+    }
+
+    /** Stops the worker (SIGTERM, a clean stop) and starts it again, same queues, same data directory. */
+    void restart() throws IOException, InterruptedException {
+        process.close();
+        process = new WorkerProcess(jar, dataDir, jvmOptions, arguments);
+    }
+
+    /** The worker process of the current start. */
+    WorkerProcess process() {
+        return process;
+    }
+
+    /** The sum of every sample of {@code series} whose labels contain {@code label} (the heap's pools, say). */
+    double prometheusSum(String series, String label) throws IOException, InterruptedException {
+        return process.get("/actuator/prometheus").lines()
+                .filter(line -> line.startsWith(series + "{") && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     void awaitHealthy() {

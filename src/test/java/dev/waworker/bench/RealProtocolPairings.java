@@ -2,21 +2,13 @@ package dev.waworker.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.waworker.testing.QrPng;
 import dev.waworker.testing.StandInServer;
@@ -33,21 +25,16 @@ import dev.waworker.testing.StandInServer;
  */
 public final class RealProtocolPairings {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int GROUP = 10;
 
-    private final Map<Long, String> firstQr = new ConcurrentHashMap<>();
-    private final Map<Long, Long> connectedAt = new ConcurrentHashMap<>();
-    private final Map<Long, String> failures = new ConcurrentHashMap<>();
     private final StandInServer whatsApp;
     private final BenchWorker worker;
-    private final Channel channel;
+    private final StandInLinking linking;
 
-    private RealProtocolPairings(StandInServer whatsApp, BenchWorker worker, Channel channel) {
+    private RealProtocolPairings(StandInServer whatsApp, BenchWorker worker, Channel channel) throws IOException {
         this.whatsApp = whatsApp;
         this.worker = worker;
-        this.channel = channel;
+        this.linking = new StandInLinking(whatsApp, worker, channel);
     }
 
     public static void main(String[] args) throws Exception {
@@ -57,10 +44,7 @@ public final class RealProtocolPairings {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("localhost");
         try (StandInServer whatsApp = StandInServer.start();
-             BenchWorker worker = new BenchWorker(jar, "--whatsapp.client=whatsmeow",
-                     "--whatsapp.whatsmeow.test-server=" + whatsApp.address(),
-                     "--whatsapp.whatsmeow.test-server-root-key=" + whatsApp.rootKey(),
-                     "--whatsapp.whatsmeow.log-level=WARN");
+             BenchWorker worker = BenchWorker.againstStandIn(jar, whatsApp);
              Connection connection = factory.newConnection(worker.run);
              Channel channel = connection.createChannel()) {
             worker.awaitHealthy();
@@ -70,7 +54,6 @@ public final class RealProtocolPairings {
     }
 
     private void run(int timed, int sessions) throws Exception {
-        channel.basicConsume(worker.eventsQueue, true, (tag, delivery) -> record(delivery.getBody()), tag -> { });
         long idleKb = worker.residentKb("VmRSS");
         double[] latencies = new double[timed];
         for (int i = 0; i < timed; i++) {
@@ -81,9 +64,9 @@ public final class RealProtocolPairings {
                 timed, BenchWorker.percentile(latencies, 50), BenchWorker.percentile(latencies, 99),
                 latencies[timed - 1]);
         for (long first = timed + 1; first <= sessions; first += GROUP) {
-            linkGroup(first, (int) Math.min(GROUP, sessions - first + 1));
+            linking.linkGroup(first, (int) Math.min(GROUP, sessions - first + 1));
         }
-        await().atMost(WAIT).until(() -> whatsApp.devices().stream()
+        await().atMost(StandInLinking.WAIT).until(() -> whatsApp.devices().stream()
                 .filter(device -> device.path("connected").asBoolean()).count() >= sessions);
         long connectedKb = worker.residentKb("VmRSS");
         System.out.printf("worker RSS: %d MiB idle after start-up, %d MiB with %d connected sessions "
@@ -91,68 +74,14 @@ public final class RealProtocolPairings {
                 worker.residentKb("VmHWM") / 1024, (connectedKb - idleKb) / (double) sessions);
     }
 
-    private void record(byte[] body) {
-        long now = System.nanoTime();
-        JsonNode event = JSON.readTree(body);
-        long numberId = event.path("numberId").asLong();
-        switch (event.path("action").asString()) {
-            case "qr_generated" -> firstQr.putIfAbsent(numberId, event.path("qrCode").asString());
-            case "connected" -> connectedAt.putIfAbsent(numberId, now);
-            case "error" -> failures.put(numberId, event.path("code").asString());
-            default -> { }
-        }
-    }
-
     /** One pairing: create, QR, scan; the time from the scan to the backend's {@code connected}, in ms. */
     private double pairAndTime(long numberId) throws Exception {
-        create(numberId);
-        String qr = QrPng.decode(awaitQr(numberId));
+        linking.create(numberId);
+        String qr = QrPng.decode(linking.awaitQr(numberId));
         long scannedAt = System.nanoTime();
-        scan(numberId, qr);
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> connectedAt.containsKey(numberId));
-        return (connectedAt.get(numberId) - scannedAt) / 1e6;
-    }
-
-    /** Links {@code count} numbers at once, as many users scanning at the same time. */
-    private void linkGroup(long first, int count) throws Exception {
-        List<Long> numbers = new ArrayList<>();
-        for (long numberId = first; numberId < first + count; numberId++) {
-            create(numberId);
-            numbers.add(numberId);
-        }
-        for (long numberId : numbers) {
-            scan(numberId, QrPng.decode(awaitQr(numberId)));
-        }
-        await().atMost(WAIT).until(() -> numbers.stream().allMatch(connectedAt::containsKey));
-    }
-
-    private void create(long numberId) throws Exception {
-        String command = """
-                {"action":"create","data":{"numberId":%d,"phoneNumber":"%s"}}""".formatted(numberId, phone(numberId));
-        channel.basicPublish("", worker.commandQueue,
-                new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
-                command.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String awaitQr(long numberId) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
-            if (failures.containsKey(numberId)) {
-                throw new IllegalStateException("number " + numberId + " failed: " + failures.get(numberId));
-            }
-            return firstQr.containsKey(numberId);
-        });
-        return firstQr.get(numberId);
-    }
-
-    private void scan(long numberId, String qr) {
-        StandInServer.Answer answer = whatsApp.scan(qr, phone(numberId));
-        if (answer.status() != 200) {
-            throw new IllegalStateException("scan of number " + numberId + ": HTTP " + answer.status() + " "
-                    + answer.body());
-        }
-    }
-
-    private static String phone(long numberId) {
-        return "+22177%07d".formatted(numberId);
+        linking.scan(numberId, qr);
+        await().atMost(StandInLinking.WAIT).pollInterval(Duration.ofMillis(1))
+                .until(() -> linking.connectedAt(numberId) != null);
+        return (linking.connectedAt(numberId) - scannedAt) / 1e6;
     }
 }

@@ -196,8 +196,16 @@ class SessionDeciderTest {
                                 "forget", "open")),
                 Arguments.of("close without session deletes a stored device", List.of(),
                         row(command(Type.CLOSE, PairingMethod.QR), 0, "none", "forget, then disconnected: closed by backend")),
-                Arguments.of("a stored device reconnects", List.of(),
-                        row(new Input.Reconnect(new StoredDevice(6, PHONE, JID)), 0, "PAIRING 0/0", "open")),
+                Arguments.of("a stored device reconnects in its turn, connecting meanwhile", List.of(),
+                        row(new Input.Reconnect(new StoredDevice(6, PHONE, JID)), 0, "PAIRING 0/0", "open paced"),
+                        row(new Input.ClientOpened(true, true), 0, "CONNECTING 0/0", "await reconnect turn, token 0"),
+                        row(new Input.ReconnectTurn(0), 3, "CONNECTING 0/0", "connect when admitted, token 0")),
+                Arguments.of("a reconnect turn made stale by a command does nothing", List.of(),
+                        row(new Input.Reconnect(new StoredDevice(6, PHONE, JID)), 0, "PAIRING 0/0", "open paced"),
+                        row(new Input.ClientOpened(true, true), 0, "CONNECTING 0/0", "await reconnect turn, token 0"),
+                        row(command(Type.RECONNECT, PairingMethod.QR), 1, "CONNECTING 0/0", "cancel timers",
+                                "disconnect", "connect"),
+                        row(new Input.ReconnectTurn(0), 3, "CONNECTING 0/0")),
                 Arguments.of("a validation left by the last run goes on, on its budget", List.of(),
                         row(new Input.Restart(record(SessionState.PAIRING)), 0, "PAIRING 2/3", "open")),
                 Arguments.of("a connected number whose device is gone ends with SESSION_LOST", List.of(),
@@ -365,7 +373,7 @@ class SessionDeciderTest {
 
     private static String shortly(Effect effect) {
         return switch (effect) {
-            case Effect.Open ignored -> "open";
+            case Effect.Open open -> open.paced() ? "open paced" : "open";
             case Effect.Connect ignored -> "connect";
             case Effect.Disconnect ignored -> "disconnect";
             case Effect.RequestPairingCode ignored -> "request pairing code";
@@ -375,6 +383,8 @@ class SessionDeciderTest {
                     .orElse("forget");
             case Effect.ScheduleExpiry expiry -> "expire token " + expiry.token() + " at " + seconds(expiry.at());
             case Effect.ScheduleReconnect retry -> "reconnect token " + retry.token() + " after " + retry.delay();
+            case Effect.AwaitReconnectTurn turn -> "await reconnect turn, token " + turn.token();
+            case Effect.ConnectWhenAdmitted turn -> "connect when admitted, token " + turn.token();
         };
     }
 

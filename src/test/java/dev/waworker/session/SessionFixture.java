@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,6 +44,14 @@ final class SessionFixture {
         manager = new SessionManager(whatsApp, new QrCodeRenderer(),
                 new RecordedStatuses(ValidationJournal.publishingTo(sink), recorded), settings, clock, timers,
                 new SessionMetrics(meters), Runnable::run);
+        handOver = new SessionHandOver(manager, whatsApp);
+    }
+
+    /** Linked devices coming back reconnect at {@code ratePerSecond}, without jitter (on this fixture's clock). */
+    SessionFixture(int ratePerSecond) {
+        manager = new SessionManager(whatsApp, new QrCodeRenderer(), ValidationJournal.publishingTo(sink),
+                new SessionSettings(3, 3, Duration.ofSeconds(2)), clock, timers, new SessionMetrics(meters),
+                Runnable::run, new ReconnectPacing(ratePerSecond, Duration.ZERO, clock, new Random(1)));
         handOver = new SessionHandOver(manager, whatsApp);
     }
 
@@ -111,6 +120,11 @@ final class SessionFixture {
     /** The gauge {@code whatsapp.sessions} of {@code state}. */
     double sessionsIn(SessionState state) {
         return meters.find("whatsapp.sessions").tag("state", state.name().toLowerCase()).gauge().value();
+    }
+
+    /** The gauge {@code whatsapp.reconnects.waiting}. */
+    double reconnectsWaiting() {
+        return meters.find("whatsapp.reconnects.waiting").gauge().value();
     }
 
     double counter(String name, String... tags) {

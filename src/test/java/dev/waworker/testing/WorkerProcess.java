@@ -94,6 +94,18 @@ public final class WorkerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Where this start's output goes. */
+    public Path log() {
+        return log;
+    }
+
+    /** The CPU time the process has used so far, user and system (from {@code /proc/<pid>/stat}, 10 ms ticks). */
+    public Duration cpuTime() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Duration.ofMillis((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
+    }
+
     /** A field of {@code /proc/<pid>/status} in KiB: {@code VmRSS} now, {@code VmHWM} the peak. */
     public long residentKb(String field) throws IOException {
         return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
