@@ -117,8 +117,12 @@ public final class ChaosRun {
             System.out.printf("faults over after %.0f s: %s; settling (up to %d s)%n",
                     (System.currentTimeMillis() - startedAt) / 1000.0, fleet.liveIds(), settle.toSeconds());
             try {
+                // Settled: every validation ended, no command waits, no dead worker's queue is left, and every
+                // linked number of a killed worker was announced again by another worker (the last kill's too).
                 await().atMost(settle).pollInterval(Duration.ofSeconds(2)).until(() ->
-                        running.stream().noneMatch(Thread::isAlive) && settled(brokerState(backend, fleet, queues)));
+                        running.stream().noneMatch(Thread::isAlive) && settled(brokerState(backend, fleet, queues))
+                                && new ChaosVerdict(validations, backend, faults.kills(),
+                                        brokerState(backend, fleet, queues)).notTakenOver == 0);
             } catch (ConditionTimeoutException notSettled) {
                 System.out.println("not settled after " + settle.toSeconds() + " s: checking as it is");
             }
