@@ -30,8 +30,9 @@ say "running the test suite on Debian 13's OpenJDK 21 in a container (reports: $
 started=$SECONDS
 set +e
 # --pids-limit -1: podman's default of 2048 processes and threads is too few for the integration tests, which
-# run several workers (JVM and Go threads) at once ("unable to create native thread" otherwise).
-pm run --rm --network host "${limits[@]}" --pids-limit -1 \
+# run several workers (JVM and Go threads) at once ("unable to create native thread" otherwise). SYS_ADMIN: the
+# full-disk test mounts a small tmpfs of its own, as it does on the host.
+pm run --rm --network host "${limits[@]}" --pids-limit -1 --cap-add SYS_ADMIN \
   -v "$WAW_ROOT:/src:ro" -v "$HOME/.m2:/root/.m2" -v "$go_modules:/host-go-modules:ro" \
   -v "$go_cache:/root/.cache/go-build" -v "$reports:/reports" \
   -e GOPROXY="file:///host-go-modules/cache/download,https://proxy.golang.org,direct" \

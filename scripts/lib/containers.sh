@@ -141,12 +141,15 @@ EOF
 }
 
 # For the Java 21 leg of the tests: the JDK, Go and gcc for the bridge and the stand-in (go test -race), RabbitMQ's
-# scripts for the tests that start a broker node of their own (never started as a service here), procps for kill.
-WAW_JAVA21_TEST_IMAGE=localhost/waw-base/java21-test:1
+# scripts for the tests that start a broker node of their own (never started as a service here), PostgreSQL's
+# binaries for the test that stops a cluster of its own (no cluster is created or started here), procps for kill.
+WAW_JAVA21_TEST_IMAGE=localhost/waw-base/java21-test:2
 waw_java21_test_recipe() {
   cat <<EOF
 FROM $WAW_GO_IMAGE
-RUN apt-get update -qq && apt-get install -y -qq openjdk-21-jdk-headless rabbitmq-server procps python3 >/dev/null \\
+RUN mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf \\
+    && apt-get update -qq && apt-get install -y -qq openjdk-21-jdk-headless rabbitmq-server postgresql procps \\
+       python3 >/dev/null \\
     && rm -rf /var/lib/apt/lists/*
 $WAW_TRUST_STEPS
 ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64 $WAW_UTF8
