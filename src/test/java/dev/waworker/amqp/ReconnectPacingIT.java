@@ -34,15 +34,14 @@ class ReconnectPacingIT {
     private static final int NUMBERS = 20;
     private static final int RATE = 5;
     private static final long FIRST_ID = 1201;
-    private static final TestWorker WORKER = TestWorker.unique("pacing");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-    private static final StandInServer WHATSAPP = StandInServer.start();
+    private static final StandInRig RIG = StandInRig.unique("pacing");
+    private static final TestWorker WORKER = RIG.worker();
+    private static final BackendProbe BACKEND = RIG.backend();
+    private static final StandInServer WHATSAPP = RIG.whatsApp();
 
     @AfterAll
     static void cleanUp() {
-        WORKER.queuesToDelete().forEach(BACKEND.admin()::deleteQueue);
-        BACKEND.close();
-        WHATSAPP.close();
+        RIG.close();
     }
 
     @Test

@@ -19,15 +19,14 @@ import dev.waworker.testing.StandInServer;
  */
 class WorkerRestartIT {
 
-    private static final TestWorker WORKER = TestWorker.unique("restart");
-    private static final BackendProbe BACKEND = new BackendProbe(WORKER);
-    private static final StandInServer WHATSAPP = StandInServer.start();
+    private static final StandInRig RIG = StandInRig.unique("restart");
+    private static final TestWorker WORKER = RIG.worker();
+    private static final BackendProbe BACKEND = RIG.backend();
+    private static final StandInServer WHATSAPP = RIG.whatsApp();
 
     @AfterAll
     static void cleanUp() {
-        WORKER.queuesToDelete().forEach(BACKEND.admin()::deleteQueue);
-        BACKEND.close();
-        WHATSAPP.close();
+        RIG.close();
     }
 
     @Test
