@@ -1,10 +1,5 @@
 package dev.waworker.qr;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
@@ -34,6 +29,7 @@ import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 
+import dev.waworker.testing.LatencyChart;
 import dev.waworker.testing.QrPng;
 
 /**
@@ -252,82 +248,11 @@ public final class QrRenderBenchmark {
         return t.toString();
     }
 
-    /** The latency distribution (share of renders at most x µs, x on a log scale) of each renderer in one run. */
+    /** The latency distribution (share of renders at most x, x on a log scale) of each renderer in one run. */
     private static void chart(Measure[] run, Path file) throws IOException {
-        int width = 900;
-        int height = 600;
-        int left = 80;
-        int right = 30;
-        int top = 50;
-        int bottom = 150;
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        double minLog = 1; // 10 µs
-        double maxLog = 6; // 1 s
-        int plotWidth = width - left - right;
-        int plotHeight = height - top - bottom;
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.setColor(new Color(220, 220, 220));
-        for (int decade = (int) minLog; decade <= maxLog; decade++) {
-            int x = left + (int) ((decade - minLog) / (maxLog - minLog) * plotWidth);
-            g.drawLine(x, top, x, top + plotHeight);
-        }
-        for (int share = 0; share <= 100; share += 25) {
-            int y = top + plotHeight - share * plotHeight / 100;
-            g.drawLine(left, y, left + plotWidth, y);
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(left, top, plotWidth, plotHeight);
-        String[] labels = {"10 µs", "100 µs", "1 ms", "10 ms", "100 ms", "1 s"};
-        for (int decade = (int) minLog; decade <= maxLog; decade++) {
-            int x = left + (int) ((decade - minLog) / (maxLog - minLog) * plotWidth);
-            g.drawString(labels[decade - 1], x - 18, top + plotHeight + 20);
-        }
-        for (int share = 0; share <= 100; share += 25) {
-            int y = top + plotHeight - share * plotHeight / 100;
-            g.drawString(share + " %", left - 45, y + 5);
-        }
-        g.drawString("latency of one render (log scale)", left + plotWidth / 2 - 100, top + plotHeight + 42);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("QR render latency, one core, one render at a time: share of renders at most x", left, 30);
-        Color[] colours = {new Color(0, 110, 200), new Color(210, 60, 40), new Color(120, 120, 120)};
-        g.setStroke(new BasicStroke(2.2f));
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        int legendX = left;
-        int legendY = top + plotHeight + 60;
-        for (int k = 0; k < run.length; k++) {
-            Measure m = run[k];
-            g.setColor(colours[k]);
-            int previousX = -1;
-            int previousY = -1;
-            int points = 400;
-            for (int i = 0; i <= points; i++) {
-                double share = (double) i / points;
-                long nanos = m.latenciesNanos()[Math.min(m.latenciesNanos().length - 1,
-                        (int) (share * (m.latenciesNanos().length - 1)))];
-                double log = Math.log10(Math.max(nanos, 1) / 1e3);
-                int x = left + (int) ((Math.clamp(log, minLog, maxLog) - minLog) / (maxLog - minLog) * plotWidth);
-                int y = top + plotHeight - (int) (share * plotHeight);
-                if (previousX >= 0) {
-                    g.drawLine(previousX, previousY, x, y);
-                }
-                previousX = x;
-                previousY = y;
-            }
-        }
-        for (int k = 0; k < run.length; k++) {
-            Measure m = run[k];
-            g.setColor(colours[k]);
-            g.fillRect(legendX, legendY + k * 22, 14, 14);
-            g.setColor(Color.BLACK);
-            String label = String.format(Locale.ROOT, "%s: %.0f renders/s, p50 %.0f µs, p99 %.0f µs", m.name(),
-                    m.perSecond(), m.percentileNanos(50) / 1e3, m.percentileNanos(99) / 1e3);
-            g.drawString(label, legendX + 20, legendY + 12 + k * 22);
-        }
-        g.dispose();
-        ImageIO.write(image, "png", file.toFile());
+        List<LatencyChart.Series> series = Arrays.stream(run).map(m -> new LatencyChart.Series(
+                String.format(Locale.ROOT, "%s: %.0f renders/s, p50 %.0f µs, p99 %.0f µs", m.name(), m.perSecond(),
+                        m.percentileNanos(50) / 1e3, m.percentileNanos(99) / 1e3), m.latenciesNanos())).toList();
+        LatencyChart.draw(file, "QR render latency, one core, one render at a time", "latency of one render", series);
     }
 }
