@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and starts the worker: the README's first command. Installs and starts RabbitMQ where missing.
-# Arguments go to the worker, e.g. --whatsapp.client=simulated or --server.port=9090.
+# Arguments go to the worker, e.g. --whatsapp.client=simulated or --server.port=9090. The JVM runs with the worker's
+# options (src/main/jvm/jvm.options); JAVA_OPTS adds to them or overrides them, e.g. JAVA_OPTS=-Xmx512m.
 # The jar is rebuilt only when a source, the POM or the Maven wrapper changed since it was built (REBUILD=1 forces it).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -14,4 +15,6 @@ else
   say "$jar is up to date with the sources: not rebuilding it (REBUILD=1 forces it)"
 fi
 say "starting the worker (Ctrl-C stops it gracefully)"
-exec java -jar "$jar" "$@"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" # fewer C allocator arenas: less resident memory (jvm.options)
+# shellcheck disable=SC2086 # JAVA_OPTS holds several options
+exec java @src/main/jvm/jvm.options ${JAVA_OPTS:-} -jar "$jar" "$@"

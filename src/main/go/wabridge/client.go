@@ -55,6 +55,13 @@ func newBridgeClient(b *Bridge, handle int64, spec clientSpec, device *store.Dev
 		c.wa.SetWebsocketHTTPClient(httpClient)
 	}
 	c.wa.PrePairCallback = c.acceptPairing
+	// A validation worker reads no chats. After a pairing the phone sends the chat history (a notification per
+	// batch); whatsmeow would download each from WhatsApp's media servers, inflate and parse it on a goroutine of
+	// the client and hand it over as an event nobody reads. With manual download it only acknowledges the
+	// notification (so the phone does not send it again) and drops it. The other caches of messages (the retry
+	// store, the decrypted-event buffer, re-requests from the phone) are off by default and stay off; see
+	// docs/NATIVE-BRIDGE.md ("What whatsmeow keeps per client").
+	c.wa.ManualHistorySyncDownload = true
 	// whatsmeow retries a dropped connection by itself. We let it make its first, immediate attempt, then report
 	// a failure and stop it: the attempts and their backoff belong to the worker's session layer, which counts
 	// them against whatsapp.whatsmeow.connect-attempts.

@@ -3,6 +3,7 @@ package dev.waworker.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -46,14 +47,20 @@ public final class BenchWorker implements AutoCloseable {
         process = new WorkerProcess(jar, dataDir, jvmOptions, arguments);
     }
 
-    /** The worker with the real whatsmeow pointed at the stand-in {@code whatsApp}, plus {@code extraArgs}. */
+    /**
+     * The worker with the real whatsmeow pointed at the stand-in {@code whatsApp}, plus {@code extraArgs}; its JVM
+     * options are those of the environment variable {@code WORKER_JVM_OPTIONS} (separated by spaces; the scripts
+     * set the worker's own {@code @src/main/jvm/jvm.options}), none when it is unset.
+     */
     static BenchWorker againstStandIn(Path jar, StandInServer whatsApp, String... extraArgs) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--whatsapp.client=whatsmeow",
                 "--whatsapp.whatsmeow.test-server=" + whatsApp.address(),
                 "--whatsapp.whatsmeow.test-server-root-key=" + whatsApp.rootKey(),
                 "--whatsapp.whatsmeow.log-level=WARN"));
         arguments.addAll(List.of(extraArgs));
-        return new BenchWorker(jar, arguments.toArray(String[]::new));
+        String jvmOptions = System.getenv().getOrDefault("WORKER_JVM_OPTIONS", "").strip();
+        return new BenchWorker(jar, jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
+                arguments.toArray(String[]::new));
     }
 
     /** Stops the worker (SIGTERM, a clean stop) and starts it again, same queues, same data directory. */
@@ -75,8 +82,9 @@ public final class BenchWorker implements AutoCloseable {
                 .sum();
     }
 
+    /** Waits up to 5 minutes: a worker starting on a busy shared box, or loading thousands of devices, takes long. */
     void awaitHealthy() {
-        process.awaitHealthy();
+        process.awaitHealthy(Duration.ofMinutes(5));
     }
 
     /**

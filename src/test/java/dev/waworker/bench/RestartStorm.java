@@ -19,18 +19,18 @@ import dev.waworker.testing.StandInServer;
 
 /**
  * Load harness (run by scripts/bench/restart-storm.sh, not by the test suite): the packaged worker as its own
- * process, with the real whatsmeow, against the stand-in WhatsApp server. It links N numbers (groups of 10 scanning
- * at once), measures the worker holding them idle, restarts it (a clean stop, the same data directory) and measures
- * the reconnect storm: the time until every number is {@code connected} again, the most reconnects started in any
+ * process, with the real whatsmeow, against the stand-in WhatsApp server. It measures the worker with no session (its
+ * fixed part), links N numbers (10 pairings in flight at once by default), measures the worker holding them idle,
+ * restarts it (a clean stop, the same data directory) and measures the reconnect storm: the time until every number is {@code connected} again, the most reconnects started in any
  * one second (the worker's own log lines) against the configured rate, and the worker idle afterwards: resident
  * memory, heap, threads, CPU.
  *
- * <p>Arguments: {@code <worker jar> [numbers=1000] [rate per second=50] [jitter=100ms]}. RabbitMQ must answer on
+ * <p>Arguments: {@code <worker jar> [numbers=1000] [rate per second=50] [jitter=100ms]
+ * [pairings at once=10]}. RabbitMQ must answer on
  * localhost:5672 and {@code target/fakewa/fakewa} must be built.
  */
 public final class RestartStorm {
 
-    private static final int GROUP = 10;
     private static final Duration IDLE = Duration.ofSeconds(30);
 
     public static void main(String[] args) throws Exception {
@@ -38,6 +38,7 @@ public final class RestartStorm {
         int numbers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         String jitter = args.length > 3 ? args[3] : "100ms";
+        int atOnce = args.length > 4 ? Integer.parseInt(args[4]) : 10;
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("localhost");
         try (StandInServer whatsApp = StandInServer.start();
@@ -46,12 +47,12 @@ public final class RestartStorm {
              Connection connection = factory.newConnection(worker.run);
              Channel channel = connection.createChannel()) {
             worker.awaitHealthy();
+            report("healthy, before linking", worker, 0); // the fixed part: a worker with no session
             StandInLinking linking = new StandInLinking(whatsApp, worker, channel);
             long linkingStarted = System.nanoTime();
-            for (long first = 1; first <= numbers; first += GROUP) {
-                linking.linkGroup(first, (int) Math.min(GROUP, numbers - first + 1));
-            }
-            System.out.printf("linked %d numbers in %.0f s%n", numbers, (System.nanoTime() - linkingStarted) / 1e9);
+            linking.linkAll(1, numbers, atOnce);
+            System.out.printf("linked %d numbers (%d at once) in %.0f s%n", numbers, atOnce,
+                    (System.nanoTime() - linkingStarted) / 1e9);
             report("before the restart", worker, numbers);
 
             int before = linking.connections().size();

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -76,6 +79,47 @@ final class StandInLinking {
         return List.copyOf(connections);
     }
 
+    /**
+     * Links the numbers {@code first} to {@code last}, {@code atOnce} of them in flight at any time (as many users
+     * scanning at the same time): each pairing starts as soon as one before it has connected, so a slow handshake
+     * does not hold up a whole group. Prints progress every 1,000 numbers.
+     */
+    void linkAll(long first, long last, int atOnce) throws InterruptedException {
+        long started = System.nanoTime();
+        AtomicLong next = new AtomicLong(first);
+        AtomicLong done = new AtomicLong();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
+        try (ExecutorService linkers = Executors.newFixedThreadPool(atOnce)) {
+            for (int i = 0; i < atOnce; i++) {
+                linkers.execute(() -> {
+                    for (long numberId = next.getAndIncrement(); numberId <= last && failed.isEmpty();
+                         numberId = next.getAndIncrement()) {
+                        try {
+                            link(numberId);
+                        } catch (Exception | Error e) {
+                            failed.add(e);
+                            return;
+                        }
+                        if (done.incrementAndGet() % 1000 == 0) {
+                            System.out.printf("  %d linked after %.0f s%n", done.get(),
+                                    (System.nanoTime() - started) / 1e9);
+                        }
+                    }
+                });
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("linking failed", failed.getFirst());
+        }
+    }
+
+    /** One number: create, its first QR, the scan, and its {@code connected}. */
+    void link(long numberId) throws IOException {
+        create(numberId);
+        scan(numberId, QrPng.decode(awaitQr(numberId)));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> connectedAt.containsKey(numberId));
+    }
+
     /** Links {@code count} numbers from {@code first} at once, as many users scanning at the same time. */
     void linkGroup(long first, int count) throws IOException {
         List<Long> numbers = new ArrayList<>();
@@ -92,13 +136,15 @@ final class StandInLinking {
     void create(long numberId) throws IOException {
         String command = """
                 {"action":"create","data":{"numberId":%d,"phoneNumber":"%s"}}""".formatted(numberId, phone(numberId));
-        channel.basicPublish("", worker.commandQueue,
-                new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
-                command.getBytes(StandardCharsets.UTF_8));
+        synchronized (channel) { // a channel takes one publisher at a time
+            channel.basicPublish("", worker.commandQueue,
+                    new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+                    command.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     String awaitQr(long numberId) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
             if (failures.containsKey(numberId)) {
                 throw new IllegalStateException("number " + numberId + " failed: " + failures.get(numberId));
             }

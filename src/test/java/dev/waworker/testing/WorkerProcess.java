@@ -53,11 +53,16 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     public void awaitHealthy() {
+        awaitHealthy(Duration.ofSeconds(90));
+    }
+
+    /** Waits at most {@code atMost} for the health endpoint to say UP (a benchmark's start on a loaded machine). */
+    public void awaitHealthy(Duration atMost) {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        // Fails at once when the process exits (ignoreExceptions would otherwise wait the 90 s out).
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        // Fails at once when the process exits (ignoreExceptions would otherwise wait the time out).
+        await().atMost(atMost).pollInterval(Duration.ofMillis(250))
                 .failFast("the worker exited; see " + log, () -> !process.isAlive())
                 .ignoreExceptions()
                 .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\""));
