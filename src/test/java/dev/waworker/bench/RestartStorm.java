@@ -19,15 +19,14 @@ import dev.waworker.testing.StandInServer;
 
 /**
  * Load harness (run by scripts/bench/restart-storm.sh, not by the test suite): the packaged worker as its own
- * process, with the real whatsmeow, against the stand-in WhatsApp server. It measures the worker with no session (its
- * fixed part), links N numbers (10 pairings in flight at once by default), measures the worker holding them idle,
- * restarts it (a clean stop, the same data directory) and measures the reconnect storm: the time until every number is {@code connected} again, the most reconnects started in any
- * one second (the worker's own log lines) against the configured rate, and the worker idle afterwards: resident
- * memory, heap, threads, CPU.
+ * process, with the real whatsmeow, against the stand-in WhatsApp server. It measures the worker with no session
+ * (its fixed part), links N numbers (10 pairings in flight at once by default), measures the worker holding them
+ * idle, restarts it (a clean stop, the same data directory) and measures the reconnect storm: the time until every
+ * number is {@code connected} again, the most reconnects started in any one second (the worker's own log lines)
+ * against the configured rate, and the worker idle afterwards: resident memory, heap, threads, CPU.
  *
- * <p>Arguments: {@code <worker jar> [numbers=1000] [rate per second=50] [jitter=100ms]
- * [pairings at once=10]}. RabbitMQ must answer on
- * localhost:5672 and {@code target/fakewa/fakewa} must be built.
+ * <p>Arguments: {@code <worker jar> [numbers=1000] [rate per second=50] [jitter=100ms] [pairings at once=10]}.
+ * RabbitMQ must answer on localhost:5672 and {@code target/fakewa/fakewa} must be built.
  */
 public final class RestartStorm {
 
@@ -61,9 +60,8 @@ public final class RestartStorm {
             worker.awaitHealthy();
             long healthyAt = System.nanoTime();
             await().atMost(Duration.ofSeconds(60 + 3L * numbers / rate)).until(() ->
-                    reconnected(linking.connections().subList(before, linking.connections().size())) >= numbers);
-            List<StandInLinking.Connection> again = linking.connections().subList(before,
-                    linking.connections().size());
+                    reconnected(since(linking.connections(), before)) >= numbers);
+            List<StandInLinking.Connection> again = since(linking.connections(), before);
             long lastAt = again.stream().mapToLong(StandInLinking.Connection::receivedNanos).max().orElseThrow();
             List<Instant> starts = reconnectStarts(worker.process().log());
             System.out.printf("restart with %d linked numbers at %d/s, jitter %s: healthy after %.1f s, all connected"
@@ -76,6 +74,11 @@ public final class RestartStorm {
             report("after the restart", worker, numbers);
             worker.deleteQueues(channel);
         }
+    }
+
+    /** The connections after the first {@code before} of one snapshot (events keep arriving meanwhile). */
+    private static List<StandInLinking.Connection> since(List<StandInLinking.Connection> snapshot, int before) {
+        return snapshot.subList(before, snapshot.size());
     }
 
     private static long reconnected(List<StandInLinking.Connection> connections) {
