@@ -2,6 +2,7 @@ package dev.waworker.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,8 @@ public final class TimerLag {
         Path charts = Path.of(args.length > 3 ? args[3] : "target/bench/timer-lag");
         List<RunResult> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            System.out.printf("run %d of %d: %d live validations%n", run, runs, live);
+            System.out.printf("run %d of %d: %d live validations (load average at its start: %s)%n", run, runs,
+                    live, loadAverage());
             results.add(run(jar, live, "run" + run));
         }
         List<RunResult> byP99 = new ArrayList<>(results);
@@ -85,7 +87,8 @@ public final class TimerLag {
     }
 
     private static void compareThreads(Path jar, int live, RunResult median) throws Exception {
-        System.out.printf("%nthread comparison: %d live validations, one run%n", FEW);
+        System.out.printf("%nthread comparison: %d live validations, one run (load average at its start: %s)%n",
+                FEW, loadAverage());
         RunResult few = run(jar, FEW, "few");
         System.out.printf("threads at %d live validations: JVM %.0f, OS %d; at %d: JVM %.0f, OS %d%n", FEW,
                 few.peak.jvmThreads, few.peak.osThreads, live, median.peak.jvmThreads, median.peak.osThreads);
@@ -182,6 +185,12 @@ public final class TimerLag {
         System.out.printf("  during the waves: RSS peak %d MiB, heap used peak %.0f MiB, JVM threads peak %.0f, "
                 + "OS threads peak %d, CPU %.0f %% of one core%n", peak.rssMiB, peak.heapMiB, peak.jvmThreads,
                 peak.osThreads, peak.cpuPercent);
+    }
+
+    /** The machine's load average over 1, 5 and 15 minutes: the box is shared, so each run says how busy it was. */
+    private static String loadAverage() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + ", " + fields[1] + ", " + fields[2];
     }
 
     /** The {@code percent} percentile of {@code nanos} in milliseconds. */
