@@ -33,6 +33,10 @@ public class SessionConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * Every session's timers (QR expiry, connection back-off, reconnect turns) on one thread, {@code session-timers}:
+     * a timer only queues a step on its number's lane, so the thread count does not grow with the sessions.
+     */
     @Bean(destroyMethod = "close")
     ScheduledExecutorTimers sessionTimers() {
         return new ScheduledExecutorTimers();

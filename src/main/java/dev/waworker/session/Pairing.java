@@ -1,5 +1,6 @@
 package dev.waworker.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -126,6 +127,19 @@ record Pairing(PairingMethod method, int attempt, int qrIndex, Optional<Instant>
     Pairing withAttempt(int spent) {
         return new Pairing(method, spent, qrIndex, startedAt, refs, nextRef, codeRequested, shown, shownToken,
                 shownEventId, delivered);
+    }
+
+    /**
+     * How long after its due instant the expiry of {@code token} is handled at {@code now}: empty when the token is
+     * stale (what it was for was replaced) or nothing is shown. Never negative: a timer that fires a little early
+     * (clock adjustments) counts as on time.
+     */
+    Optional<Duration> expiryLateness(long token, Instant now) {
+        if (token != shownToken) {
+            return Optional.empty();
+        }
+        return shown.map(expiring -> Duration.between(expiring.expiresAt(), now))
+                .map(late -> late.isNegative() ? Duration.ZERO : late);
     }
 
     /** Makes the pending expiry stale: if its firing is already queued, it is recognised and ignored. */

@@ -143,7 +143,13 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         long numberId = task.numberId();
         while (task.hasInput()) {
             Optional<NumberSession> before = Optional.ofNullable(sessions.get(numberId)).map(live -> live.state);
-            Step step = decider.decide(before, loaded(task.nextInput(), before), clock.instant());
+            Input input = loaded(task.nextInput(), before);
+            Instant now = clock.instant();
+            if (input instanceof Input.ShownExpired(long token)) {
+                before.flatMap(session -> session.pairing().expiryLateness(token, now))
+                        .ifPresent(metrics::shownExpiryHandled);
+            }
+            Step step = decider.decide(before, input, now);
             step.facts().forEach(fact -> account(fact, task));
             step.effects().forEach(effect -> carry(effect, step, task));
             LiveSession live = sessions.get(numberId);

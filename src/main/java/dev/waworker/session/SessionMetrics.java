@@ -32,6 +32,7 @@ public final class SessionMetrics {
     private final Counter pairingCodeGenerated;
     private final Timer timeToConnected;
     private final Timer reconnectWait;
+    private final Timer expiryLateness;
 
     public SessionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +45,11 @@ public final class SessionMetrics {
         this.timeToConnected = Timer.builder("whatsapp.validation.time.to.connected")
                 .description("Time from the command that started a validation to the connected session")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.expiryLateness = Timer.builder("whatsapp.qr.expiry.lateness")
+                .description("From the instant the shown QR (or pairing code) was due to expire to the start of the"
+                        + " step that handles its expiry (the timer's hand-over and the wait for the number's lane)")
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
         this.reconnectWait = Timer.builder("whatsapp.reconnect.wait")
                 .description("How long a linked device coming back (restart, take-over) waited for its reconnect turn")
@@ -70,6 +76,11 @@ public final class SessionMetrics {
     /** A paced reconnect started after waiting {@code wait} for its turn; the maximum is the time to the last. */
     void reconnectStarted(Duration wait) {
         reconnectWait.record(wait);
+    }
+
+    /** The expiry of a shown QR (or pairing code) is handled {@code late} after its due instant. */
+    void shownExpiryHandled(Duration late) {
+        expiryLateness.record(late);
     }
 
     void qrGenerated() {

@@ -20,6 +20,7 @@ final class ManualTimers implements Timers {
     private final PriorityQueue<Pending> pending = new PriorityQueue<>(
             Comparator.comparing(Pending::due).thenComparingLong(Pending::sequence));
     private long sequence;
+    private Duration lateness = Duration.ZERO;
 
     ManualTimers(ManualClock clock) {
         this.clock = clock;
@@ -30,6 +31,14 @@ final class ManualTimers implements Timers {
         boolean[] cancelled = {false};
         pending.add(new Pending(clock.instant().plus(delay), sequence++, task, cancelled));
         return () -> cancelled[0] = true;
+    }
+
+    /**
+     * From now on each timer fires {@code late} after its due instant (the clock set there), as a busy timer thread
+     * or lane would hand it over.
+     */
+    void fireLate(Duration late) {
+        lateness = late;
     }
 
     /** Moves time forward by {@code duration}, firing every timer that falls due on the way. */
@@ -45,11 +54,13 @@ final class ManualTimers implements Timers {
                 pending.poll();
             }
             if (!next.cancelled()[0]) {
-                clock.set(next.due());
+                clock.set(next.due().plus(lateness));
                 next.task().run();
             }
         }
-        clock.set(target);
+        if (clock.instant().isBefore(target)) {
+            clock.set(target);
+        }
     }
 
     /** Timers scheduled and neither fired nor cancelled. */
