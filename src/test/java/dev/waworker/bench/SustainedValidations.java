@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * all, and a chart of each run's latencies.
  *
  * <p>Arguments: {@code <worker jar> <sqlite|postgresql> [validations=5000] [rate per second, 0 = all at once]
- * [runs=3] [chart file] [JFR file: records the first run's worker]}.
+ * [runs=3] [chart file] [JFR file: records the first run's worker, "" for none] [worker arguments...]}.
  */
 public final class SustainedValidations {
 
@@ -74,15 +74,16 @@ public final class SustainedValidations {
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         Path chart = Path.of(args.length > 5 ? args[5] : "target/bench/sustained-" + store + ".png");
         String jfr = args.length > 6 ? args[6] : "";
+        List<String> workerArguments = args.length > 7 ? List.of(args).subList(7, args.length) : List.of();
         String how = rate == 0 ? "all at once" : "at " + rate + "/s";
-        System.out.printf("Sustained validations: %s, %d creates %s, %d run(s) (each a fresh worker and store)%n",
-                store, validations, how, runs);
+        System.out.printf("Sustained validations: %s, %d creates %s, %d run(s) (each a fresh worker and store)%s%n",
+                store, validations, how, runs, workerArguments.isEmpty() ? "" : ", worker " + workerArguments);
         List<Run> done = new ArrayList<>();
         for (int index = 1; index <= runs; index++) {
             List<String> jvm = index == 1 && !jfr.isEmpty()
                     ? List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true")
                     : List.of();
-            Run run = run(index, jar, store, validations, rate, jvm);
+            Run run = run(index, jar, store, validations, rate, jvm, workerArguments);
             run.print("run " + index);
             done.add(run);
         }
@@ -102,10 +103,11 @@ public final class SustainedValidations {
         }
     }
 
-    private static Run run(int index, Path jar, String store, int validations, int rate, List<String> jvm)
-            throws Exception {
+    private static Run run(int index, Path jar, String store, int validations, int rate, List<String> jvm,
+                           List<String> workerArguments) throws Exception {
         TestPostgres.Database database = store.equals("postgresql") ? TestPostgres.freshDatabase("sustained") : null;
         List<String> arguments = new ArrayList<>(List.of("--whatsapp.client=simulated"));
+        arguments.addAll(workerArguments);
         if (database != null) {
             database.workerProperties().forEach((key, value) -> arguments.add("--" + key + "=" + value));
         }
