@@ -22,8 +22,6 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import dev.waworker.testing.LatencyChart;
 import dev.waworker.testing.TestPostgres;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Load harness for the sustained validation rate (issue 12; run by scripts/bench/sustained.sh, not by the test
@@ -40,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class SustainedValidations {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int WARM_UP = 500;
     private static final Duration PATIENCE = Duration.ofMinutes(5);
 
@@ -117,14 +114,7 @@ public final class SustainedValidations {
              Connection connection = factory.newConnection(worker.run);
              Channel channel = connection.createChannel()) {
             worker.awaitHealthy();
-            Map<Long, Long> firstQrAt = new ConcurrentHashMap<>();
-            channel.basicConsume(worker.eventsQueue, true, (tag, delivery) -> {
-                long now = System.nanoTime();
-                JsonNode event = JSON.readTree(delivery.getBody());
-                if ("qr_generated".equals(event.path("action").asString())) {
-                    firstQrAt.putIfAbsent(event.path("numberId").asLong(), now);
-                }
-            }, tag -> { });
+            Map<Long, Long> firstQrAt = worker.firstQrTimes(channel);
             // Class loading and JIT compilation are paid before the measurement, not in it.
             publish(channel, worker, 1, WARM_UP, 0, firstQrAt);
             double load = loadAverage();
