@@ -25,8 +25,9 @@ import dev.waworker.whatsapp.WhatsAppClientFactory;
  * adds the result as the next input of the same task, a loop rather than a call back into the runner.
  *
  * <p>Nothing a task does is seen outside before it is recorded: at its end, the session's record (or its removal)
- * and its events are written to the {@link ValidationJournal} at once, and a command's future completes (the command
- * is acknowledged) only then. Each broker confirm comes back as an {@link Input.Delivered} ({@link DeliveryNotices}).
+ * and its events are written to the {@link ValidationJournal} at once (with other numbers' tasks that ended meanwhile:
+ * group commit), and a command's future completes (the command is acknowledged) only then; the lane stays busy until
+ * then. Each broker confirm comes back as an {@link Input.Delivered} ({@link DeliveryNotices}).
  */
 public final class SessionManager implements SessionCommandHandler, DeliveryNotices {
 
@@ -35,6 +36,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
     static final String SESSION_ID = "sessionId";
 
     private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+    private static final CompletableFuture<Void> NOTHING_WRITTEN = CompletableFuture.completedFuture(null);
 
     private final SessionDecider decider;
     private final ClientLifecycle clients;
@@ -113,13 +115,15 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
      * shut down): that is logged here, because most callers (client events, timers) have nobody to tell.
      */
     CompletableFuture<Void> queue(StepOrigin origin, Input input, LiveSession boundTo) {
-        CompletableFuture<Void> done = lanes.run(origin.numberId(), () -> {
+        // The lane stays busy until the task's record is written (its future): the number's next task decides from
+        // a state that is durable, and its steps reach the journal in order.
+        CompletableFuture<Void> done = lanes.submit(origin.numberId(), () -> {
             // Every line the task logs names its number as fields (structured logging), not only in its text.
             try (MDC.MDCCloseable number = MDC.putCloseable(NUMBER_ID, Long.toString(origin.numberId()));
                  MDC.MDCCloseable session = MDC.putCloseable(SESSION_ID, origin.sessionId())) {
                 if (boundTo != null && sessions.get(origin.numberId()) != boundTo) {
                     log.debug("Dropping {} of a replaced session {}", input, origin.sessionId());
-                    return;
+                    return NOTHING_WRITTEN;
                 }
                 LaneTask task = new LaneTask(origin, input);
                 try {
@@ -127,7 +131,7 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
                 } catch (RuntimeException failure) {
                     onStepFailure(task, failure);
                 }
-                record(task);
+                return record(task);
             }
         });
         done.exceptionally(refused -> {
@@ -292,15 +296,15 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
      * (see {@link LaneStep#changesRecord()}) and write only their events, if any; unless a step of theirs failed,
      * which ended the number's validation.
      */
-    private void record(LaneTask task) {
+    private CompletionStage<Void> record(LaneTask task) {
         LiveSession live = sessions.get(task.numberId());
         if (task.origin().step().changesRecord() || task.failed()) {
-            journal.write(live == null ? task.record(new StepRecord.Change.Delete(), task.ending())
+            return journal.writeAsync(live == null ? task.record(new StepRecord.Change.Delete(), task.ending())
                     : task.record(new StepRecord.Change.Save(live.state.record()),
                             Optional.of(NumberStatus.of(live.state))));
-        } else if (!task.owesNothing()) {
-            journal.write(task.record(new StepRecord.Change.Keep(), Optional.empty()));
         }
+        return task.owesNothing() ? NOTHING_WRITTEN
+                : journal.writeAsync(task.record(new StepRecord.Change.Keep(), Optional.empty()));
     }
 
     /**

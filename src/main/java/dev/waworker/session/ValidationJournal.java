@@ -3,6 +3,8 @@ package dev.waworker.session;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where the session layer writes what each lane step leaves behind, before anything of it is acknowledged or
@@ -19,6 +21,21 @@ public interface ValidationJournal {
      * @throws RuntimeException when the write failed: nothing of the step was recorded
      */
     void write(StepRecord step);
+
+    /**
+     * Writes the step as {@link #write} does, without waiting for it: the stage completes once the step is durable
+     * (exceptionally when its write failed, and then nothing of it was recorded). A journal may write the steps of
+     * several numbers handed over meanwhile in one transaction (group commit); a number's next step is handed over
+     * only once its previous one completed, so each number's order is kept. The default writes at once.
+     */
+    default CompletionStage<Void> writeAsync(StepRecord step) {
+        try {
+            write(step);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException failure) {
+            return CompletableFuture.failedFuture(failure);
+        }
+    }
 
     /**
      * Writes answers at once (one transaction), in order: steps that change no record and stand under no lease, such

@@ -2,12 +2,12 @@ package dev.waworker.store;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,7 +29,13 @@ import dev.waworker.session.WorkerEvent;
  * a step runs only on the number's owner, and is written only while that worker still holds the number's lease
  * ({@link StepFence}).
  */
-public final class OutboxJournal implements ValidationJournal, EventSink {
+public final class OutboxJournal implements ValidationJournal, EventSink, AutoCloseable {
+
+    /**
+     * The most lane steps in one transaction: enough to amortise a commit over a burst, few enough that the
+     * connection (the only one, on SQLite) is not held long from the relay and the command listener.
+     */
+    static final int MAX_GROUP = 256;
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -40,6 +46,7 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     private final NumberStatusTable statuses;
     private final OutboxSequence sequence;
     private final StepFence fence;
+    private final GroupCommit group = new GroupCommit(this::writeGroup, MAX_GROUP, "journal-writer");
 
     public OutboxJournal(JdbcClient jdbc, TransactionTemplate transactions, String workerId, EventEncoder encoder,
             Clock clock, OutboxSignal written, OutboxSequence sequence, StepFence fence) {
@@ -55,13 +62,26 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
     }
 
     /**
-     * Writes the step; while the store is unavailable (the database away, its disk full), tries again until it is
-     * back: the lane waits, and nothing of the step is lost (see {@link OutageRetry}).
+     * Writes the step and waits for it (see {@link #writeAsync}); throws what failed its write.
      */
     @Override
     public void write(StepRecord step) {
-        OutageRetry.untilWritten("the step of number " + step.numberId(),
-                () -> writeOnce(List.of(step), Optional.of(workerId)));
+        try {
+            group.submit(step).join();
+        } catch (CompletionException failure) {
+            throw failure.getCause() instanceof RuntimeException cause ? cause : failure;
+        }
+    }
+
+    /**
+     * Queues the lane step for the journal's writer, which writes it in one transaction with the steps of other
+     * numbers queued meanwhile (see {@link GroupCommit}); completes once it is written. While the store is
+     * unavailable (the database away, its disk full), the writer tries again until it is back: the lane waits, and
+     * nothing of the step is lost (see {@link OutageRetry}).
+     */
+    @Override
+    public CompletionStage<Void> writeAsync(StepRecord step) {
+        return group.submit(step);
     }
 
     /**
@@ -73,39 +93,56 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
         OutageRetry.untilWritten(answers.size() + " answer(s)", () -> writeOnce(answers, Optional.empty()));
     }
 
+    /** Stops the writer of lane steps (after the lanes stopped): steps still queued fail. */
+    @Override
+    public void close() {
+        group.close();
+    }
+
+    /** A group of lane steps, from {@link GroupCommit}'s writer thread. */
+    private void writeGroup(List<StepRecord> steps) {
+        OutageRetry.untilWritten(steps.size() == 1 ? "the step of number " + steps.getFirst().numberId()
+                : "a group of " + steps.size() + " steps", () -> writeOnce(steps, Optional.of(workerId)));
+    }
+
     /**
      * Writes the steps in one transaction. A lane step ({@code leaseHolder} present) needs its number's lease: a
-     * step of a worker that lost it records nothing (see {@link StepFence}).
+     * step of a worker that lost it records nothing, and the other steps are written all the same (see
+     * {@link StepFence}). The caller gives at most one step per number that changes its record.
      */
     private void writeOnce(List<StepRecord> steps, Optional<String> leaseHolder) {
         Instant now = clock.instant();
-        List<OwedEvent> rows = new ArrayList<>();
-        for (StepRecord step : steps) {
-            for (StepRecord.Owed owed : step.events()) {
-                WorkerEvent event = owed.event();
-                rows.add(new OwedEvent(owed.eventId(), step.numberId(), sequence.next(), event.action(),
-                        event.header().timestamp(), event.header().correlationId(),
-                        encoder.encode(event, owed.eventId()), now, leaseHolder, Optional.empty()));
-            }
-        }
-        boolean recorded = Boolean.TRUE.equals(transactions.execute(transaction -> {
-            if (leaseHolder.isPresent() && !steps.stream().allMatch(fence::admits)) {
-                return false;
-            }
-            for (StepRecord step : steps) {
+        boolean wroteEvents = Boolean.TRUE.equals(transactions.execute(transaction -> {
+            List<StepRecord> admitted = leaseHolder.isEmpty() ? steps : fence.admitted(steps);
+            boolean events = false;
+            for (StepRecord step : admitted) {
                 switch (step.change()) {
                     case StepRecord.Change.Save save -> save(save.validation(), now);
                     case StepRecord.Change.Delete ignored -> delete(step.numberId());
                     case StepRecord.Change.Keep ignored -> { }
                 }
                 step.status().ifPresent(status -> statuses.save(status, now));
+                for (StepRecord.Owed owed : step.events()) {
+                    insert(row(step.numberId(), owed, now, leaseHolder));
+                    events = true;
+                }
             }
-            rows.forEach(this::insert);
-            return true;
+            return events;
         }));
-        if (recorded && !rows.isEmpty()) {
+        if (wroteEvents) {
             written.raise();
         }
+    }
+
+    /**
+     * The outbox row of an event, numbered in this worker's order when it is written (a transaction retried after
+     * an outage numbers its rows again: gaps in {@code seq} are harmless, only the order counts).
+     */
+    private OwedEvent row(long numberId, StepRecord.Owed owed, Instant now, Optional<String> leaseHolder) {
+        WorkerEvent event = owed.event();
+        return new OwedEvent(owed.eventId(), numberId, sequence.next(), event.action(), event.header().timestamp(),
+                event.header().correlationId(), encoder.encode(event, owed.eventId()), now, leaseHolder,
+                Optional.empty());
     }
 
     @Override
@@ -139,33 +176,6 @@ public final class OutboxJournal implements ValidationJournal, EventSink {
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException failure) {
             return CompletableFuture.failedFuture(failure);
-        }
-    }
-
-    private void write(StepRecord step, Optional<String> leaseHolder) {
-        Instant now = clock.instant();
-        List<OwedEvent> rows = new ArrayList<>();
-        for (StepRecord.Owed owed : step.events()) {
-            WorkerEvent event = owed.event();
-            rows.add(new OwedEvent(owed.eventId(), step.numberId(), sequence.next(), event.action(),
-                    event.header().timestamp(), event.header().correlationId(), encoder.encode(event, owed.eventId()),
-                    now, leaseHolder, Optional.empty()));
-        }
-        boolean recorded = Boolean.TRUE.equals(transactions.execute(status -> {
-            // A lane step needs its number's lease; an answer to a command (no lease holder) does not.
-            if (leaseHolder.isPresent() && !fence.admits(step)) {
-                return false;
-            }
-            switch (step.change()) {
-                case StepRecord.Change.Save save -> save(save.validation(), now);
-                case StepRecord.Change.Delete ignored -> delete(step.numberId());
-                case StepRecord.Change.Keep ignored -> { }
-            }
-            rows.forEach(this::insert);
-            return true;
-        }));
-        if (recorded && !rows.isEmpty()) {
-            written.raise();
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.waworker.store;
 
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,10 +51,24 @@ public final class StepFence {
     }
 
     /**
+     * The steps that may be written, in their order; to be asked in their transaction. The lease rows are checked
+     * (and locked) in number order, so that two transactions locking several of them never wait for each other in a
+     * circle. A step refused leaves the others of its transaction alone.
+     */
+    List<StepRecord> admitted(List<StepRecord> steps) {
+        if (!sharedDatabase) {
+            return steps;
+        }
+        Set<Long> refused = steps.stream().sorted(Comparator.comparingLong(StepRecord::numberId))
+                .filter(step -> !admits(step)).map(StepRecord::numberId).collect(Collectors.toSet());
+        return refused.isEmpty() ? steps : steps.stream().filter(step -> !refused.contains(step.numberId())).toList();
+    }
+
+    /**
      * Whether the step may be written; to be asked in the step's transaction. A step refused is logged and its
      * events counted as fenced: the number's new owner goes on with the validation from its own record.
      */
-    boolean admits(StepRecord step) {
+    private boolean admits(StepRecord step) {
         if (!sharedDatabase || holdsOrNobodyDoes(step.numberId())) {
             return true;
         }

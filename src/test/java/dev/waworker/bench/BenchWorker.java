@@ -6,18 +6,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.rabbitmq.client.Channel;
 
 import dev.waworker.testing.StandInServer;
 import dev.waworker.testing.WorkerProcess;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The packaged worker as its own process for a load harness: a run name of its own for its queues and data
  * directory, started with the harness's JDK, waited for until healthy, measured from {@code /proc}, stopped.
  */
 public final class BenchWorker implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     final String commandQueue = run + ".session.update";
@@ -106,6 +112,22 @@ public final class BenchWorker implements AutoCloseable {
     /** A field of {@code /proc/<pid>/status} in KiB: {@code VmRSS} now, {@code VmHWM} the peak. */
     long residentKb(String field) throws IOException {
         return process.residentKb(field);
+    }
+
+    /**
+     * Consumes the run's events queue as the backend would: returns, per number, when ({@link System#nanoTime}) its
+     * first {@code qr_generated} arrived, filled in as they come.
+     */
+    Map<Long, Long> firstQrTimes(Channel channel) throws IOException {
+        Map<Long, Long> firstQrAt = new ConcurrentHashMap<>();
+        channel.basicConsume(eventsQueue, true, (tag, delivery) -> {
+            long now = System.nanoTime();
+            JsonNode event = JSON.readTree(delivery.getBody());
+            if ("qr_generated".equals(event.path("action").asString())) {
+                firstQrAt.putIfAbsent(event.path("numberId").asLong(), now);
+            }
+        }, tag -> { });
+        return firstQrAt;
     }
 
     /** Deletes the queues the run declared. */

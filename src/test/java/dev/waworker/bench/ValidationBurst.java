@@ -23,8 +23,6 @@ import com.rabbitmq.client.ConnectionFactory;
 
 import org.awaitility.core.ConditionTimeoutException;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Load harness (run by scripts/bench-validations.sh, not by the test suite): starts the packaged worker in
@@ -36,8 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ValidationBurst {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         int validations = args.length > 1 ? Integer.parseInt(args[1]) : 500;
@@ -47,14 +43,7 @@ public final class ValidationBurst {
              Connection connection = factory.newConnection(worker.run);
              Channel channel = connection.createChannel()) {
             worker.awaitHealthy();
-            Map<Long, Long> firstQrAt = new ConcurrentHashMap<>();
-            channel.basicConsume(worker.eventsQueue, true, (tag, delivery) -> {
-                long now = System.nanoTime();
-                JsonNode event = JSON.readTree(delivery.getBody());
-                if ("qr_generated".equals(event.path("action").asString())) {
-                    firstQrAt.putIfAbsent(event.path("numberId").asLong(), now);
-                }
-            }, tag -> { });
+            Map<Long, Long> firstQrAt = worker.firstQrTimes(channel);
             // The first burst after start-up pays for class loading and JIT compilation; the second one shows
             // the steady state. Both are reported.
             boolean complete = burst("cold (first burst after start-up)", channel, worker, 1, validations,

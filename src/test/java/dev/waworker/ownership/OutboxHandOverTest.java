@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,24 @@ class OutboxHandOverTest {
         assertThat(a.owed()).containsExactly("7-ended, nobody took it", "7-another", "12-a number nobody ever claimed");
         assertThat(a.fenced()).isEqualTo(1);
         assertThat(b.owed()).containsExactly("6-before");
+    }
+
+    @Test
+    void aStepRefusedByTheFenceLeavesTheOtherStepsWrittenWithItAtOnceAlone() {
+        LongStream.rangeClosed(30, 49).forEach(a::claim);
+        clock.advance(TERMS.leaseTime());
+        a.heartbeat();
+        b.claim(40);
+
+        // Handed over together, as the lanes of twenty numbers do: the journal's writer groups them.
+        List<CompletableFuture<Void>> steps = LongStream.rangeClosed(30, 49)
+                .mapToObj(numberId -> a.journal.writeAsync(step(numberId, "step")).toCompletableFuture()).toList();
+
+        assertThat(steps).as("a refused step is no failure: the number's new owner goes on")
+                .allSatisfy(step -> assertThat(step).succeedsWithin(Duration.ofSeconds(10)));
+        assertThat(a.owed()).hasSize(19).doesNotContain("40-step");
+        assertThat(a.fenced()).isEqualTo(1);
+        assertThat(b.owed()).isEmpty();
     }
 
     @Test
