@@ -26,7 +26,9 @@ import io.micrometer.core.instrument.Timer;
  * event goes once the previous one is confirmed ({@link PerNumberSends}), which keeps each number's order; other
  * numbers do not wait. The relay wakes when the journal writes events and when a confirm comes back (both raise the
  * outbox's signal, see {@link OutboxReader#awaitWritten}), so an event waits for neither a poll nor a batch. Confirmed
- * events are deleted from the outbox in one statement per look. At most {@link #WINDOW} events are taken at once.
+ * events are deleted from the outbox in one statement, once nothing new waits to go out (or {@link #STRIKE_OFF_AT}
+ * of them wait): the outbox's connection is shared with the lanes' writes, and a send should not wait for a delete.
+ * At most {@link #WINDOW} events are taken at once.
  *
  * <p>An event the broker does not confirm stays in the outbox, and so do the events of its number behind it. The
  * relay then lets go every event not sent yet, waits for those on their way to settle, and tries only the oldest owed
@@ -43,8 +45,8 @@ import io.micrometer.core.instrument.Timer;
  * are still delivered, by their worker or by the survivor that adopted them.
  *
  * <p>A confirmed event that a session may wait for ({@link DeliveryNotices#awaits}: the QR or code it shows) is
- * reported to the {@link DeliveryNotices} (the session layer) once it is struck off: a session learns that way that
- * the backend has seen the QR it shows. Other events are not reported: nobody waits for them.
+ * reported to the {@link DeliveryNotices} (the session layer) as soon as the relay learns of the confirm: a session
+ * learns that way that the backend has seen the QR it shows. Other events are not reported: nobody waits for them.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -53,6 +55,8 @@ public class OutboxRelay implements SmartLifecycle {
     static final Duration MAX_PAUSE = Duration.ofSeconds(5);
     /** The most events taken at once (on their way or waiting for their number's previous one). */
     static final int WINDOW = 1000;
+    /** Confirmed events are deleted once nothing new is to be sent, or once this many wait for it. */
+    static final int STRIKE_OFF_AT = 200;
     /** A look at the outbox even without a signal: a safety net, every signal is kept until it is waited for. */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
@@ -70,6 +74,8 @@ public class OutboxRelay implements SmartLifecycle {
     private final ConcurrentLinkedQueue<Settled> settled = new ConcurrentLinkedQueue<>();
     // The relay thread's own state.
     private final PerNumberSends sends = new PerNumberSends();
+    /** Confirmed, to be deleted from the outbox. */
+    private final List<String> toStrikeOff = new ArrayList<>();
     private boolean brokerAway;
     private boolean pauseDue;
     private Duration pause = FIRST_PAUSE;
@@ -149,35 +155,46 @@ public class OutboxRelay implements SmartLifecycle {
 
     private void relay() {
         publisher.open();
-        while (running || sends.onTheirWay() > 0) {
+        while (true) {
             if (!running) {
                 sends.letWaitingGo(); // stopping: nothing new goes out, those on their way are settled
             }
             settle();
-            if (running) {
-                takeAndSend();
+            boolean tookAny = running && takeAndSend();
+            // The deletes wait for what is new to go out first: the outbox's connection is shared with the lanes.
+            if (!tookAny || toStrikeOff.size() >= STRIKE_OFF_AT) {
+                strikeOff();
             }
-            awaitSignal();
+            if (!running && sends.onTheirWay() == 0) {
+                return;
+            }
+            if (!awaitSignal()) {
+                return; // interrupted: what is on its way stays owed, and is sent again on the next start
+            }
         }
     }
 
     /**
-     * Takes in what the broker answered: the confirmed events' successors go out, the confirmed events are struck
-     * off and reported; a failure lets the waiting events go and marks the broker away.
+     * Takes in what the broker answered: the confirmed events' successors go out, the confirmed events are reported
+     * and kept for the next strike-off; a failure lets the waiting events go and marks the broker away.
      */
     private void settle() {
-        List<OwedEvent> confirmed = new ArrayList<>();
+        boolean anyConfirmed = false;
         int failures = 0;
         for (Settled done = settled.poll(); done != null; done = settled.poll()) {
+            OwedEvent event = done.event();
             if (done.confirmed()) {
-                confirmed.add(done.event());
-                sends.confirmed(done.event()).ifPresent(this::send);
+                anyConfirmed = true;
+                toStrikeOff.add(event.eventId());
+                sends.confirmed(event).ifPresent(this::send);
+                if (notices.awaits(event.action())) {
+                    notices.delivered(event.numberId(), event.eventId());
+                }
             } else {
-                sends.failed(done.event());
+                sends.failed(event);
                 failures++;
             }
         }
-        strikeOff(confirmed);
         if (failures > 0) {
             pauseDue = true;
             if (!brokerAway) {
@@ -186,7 +203,7 @@ public class OutboxRelay implements SmartLifecycle {
                 log.warn("The broker does not confirm events: keeping them in the outbox and trying the oldest again, "
                         + "every {} at the most", MAX_PAUSE);
             }
-        } else if (brokerAway && !confirmed.isEmpty()) {
+        } else if (brokerAway && anyConfirmed) {
             brokerAway = false;
             pauseDue = false;
             pause = FIRST_PAUSE;
@@ -194,57 +211,55 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    private void strikeOff(List<OwedEvent> confirmed) {
-        if (confirmed.isEmpty()) {
+    /** Deletes the confirmed events from the outbox, in one statement. */
+    private void strikeOff() {
+        if (toStrikeOff.isEmpty()) {
             return;
         }
+        List<String> eventIds = List.copyOf(toStrikeOff);
+        toStrikeOff.clear();
         try {
-            outbox.delivered(confirmed.stream().map(OwedEvent::eventId).toList());
+            outbox.delivered(eventIds);
         } catch (RuntimeException e) {
             // They will be sent again (same eventId): the backend drops the duplicates.
-            log.error("Could not delete {} delivered events from the outbox: {}", confirmed.size(), e.toString());
+            log.error("Could not delete {} delivered events from the outbox: {}", eventIds.size(), e.toString());
         }
-        for (OwedEvent event : confirmed) {
-            if (notices.awaits(event.action())) {
-                notices.delivered(event.numberId(), event.eventId());
-            }
-        }
+        sends.struckOff(eventIds);
     }
 
     /**
      * Reads what is owed and not taken yet, and sends what may go now. While the broker is away: only the oldest
      * owed event, once those on their way have settled, after the pause.
+     *
+     * @return whether it took new events
      */
-    private void takeAndSend() {
-        int room;
+    private boolean takeAndSend() {
         if (brokerAway) {
-            if (sends.size() > 0) {
-                return;
+            if (sends.onTheirWay() > 0) {
+                return false;
             }
             if (pauseDue) {
                 sleep(pause);
                 pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
                 pauseDue = false;
             }
-            room = 1;
-        } else {
-            room = WINDOW - sends.size();
-        }
-        if (room <= 0) {
-            return;
+            strikeOff(); // the oldest owed must not be one confirmed already
+        } else if (sends.size() >= WINDOW) {
+            return false;
         }
         List<OwedEvent> fresh;
         try {
             // The oldest WINDOW owed events hold every event taken (they are older than the rest), and the new ones.
-            fresh = brokerAway ? outbox.owed(1) : outbox.owedExcept(WINDOW, sends.taken());
+            fresh = dropStale(brokerAway ? outbox.owed(1) : outbox.owedExcept(WINDOW, sends.taken()));
         } catch (RuntimeException e) {
             log.error("Could not read the outbox: {}", e.toString());
             sleep(FIRST_PAUSE);
-            return;
+            return false;
         }
-        for (OwedEvent event : dropStale(fresh)) {
+        for (OwedEvent event : fresh) {
             sends.take(event).ifPresent(this::send);
         }
+        return !fresh.isEmpty();
     }
 
     /** Strikes off the stale events (see the class comment); returns the others. */
@@ -279,15 +294,18 @@ public class OutboxRelay implements SmartLifecycle {
         });
     }
 
-    private void awaitSignal() {
+    /** Waits for a write, a confirm or a wake-up; returns false when the thread was interrupted. */
+    private boolean awaitSignal() {
         if (!settled.isEmpty()) {
-            return;
+            return true;
         }
         try {
             outbox.awaitWritten(IDLE_WAIT);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
+            return false;
         }
     }
 

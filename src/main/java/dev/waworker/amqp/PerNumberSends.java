@@ -1,6 +1,7 @@
 package dev.waworker.amqp;
 
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,7 +15,8 @@ import dev.waworker.store.OwedEvent;
 /**
  * The relay's per-number order: which of the events it has taken from the outbox may go to the broker now. A number
  * has at most one event on its way (sent, not yet confirmed); its later events wait, in the order they were taken,
- * until that one is confirmed. Other numbers do not wait for it: their events go at once. Decides only: the
+ * until that one is confirmed. Other numbers do not wait for it: their events go at once. A confirmed event stays
+ * taken until the relay has struck it off the outbox, so that it is not read as owed again. Decides only: the
  * {@link OutboxRelay} sends what it is told. Used by the relay's one thread, so not thread-safe.
  */
 final class PerNumberSends {
@@ -38,19 +40,24 @@ final class PerNumberSends {
     }
 
     /**
-     * The broker confirmed {@code event} (the one on its way for its number).
+     * The broker confirmed {@code event} (the one on its way for its number). It stays taken until it is
+     * {@link #struckOff}: until then it is still in the outbox, and must not be sent again.
      *
      * @return the number's next event, which may be sent now
      */
     Optional<OwedEvent> confirmed(OwedEvent event) {
         ArrayDeque<OwedEvent> events = onItsWay(event);
         events.removeFirst();
-        taken.remove(event.eventId());
         if (events.isEmpty()) {
             byNumber.remove(event.numberId());
             return Optional.empty();
         }
         return Optional.of(events.getFirst());
+    }
+
+    /** These confirmed events are deleted from the outbox (or could not be, and are to be sent again). */
+    void struckOff(Collection<String> eventIds) {
+        taken.removeAll(eventIds);
     }
 
     /**
@@ -79,7 +86,7 @@ final class PerNumberSends {
         return released;
     }
 
-    /** The ids of every event taken: on its way or waiting. */
+    /** The ids of every event taken: on its way, waiting, or confirmed and not struck off yet. */
     Set<String> taken() {
         return Collections.unmodifiableSet(taken);
     }

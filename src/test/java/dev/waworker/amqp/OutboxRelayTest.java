@@ -222,7 +222,7 @@ class OutboxRelayTest {
     }
 
     @Test
-    void onlyTheConfirmsOfEventsASessionAwaitsAreReportedOnceStruckOff() {
+    void onlyTheConfirmsOfEventsASessionAwaitsAreReported() {
         relay.start();
         write("qr", 1, "qr_generated", Optional.empty(), Optional.empty());
         write("status", 2);

@@ -36,8 +36,18 @@ class PerNumberSendsTest {
         assertThat(sends.confirmed(event("a1", 1, 1))).map(OwedEvent::eventId).contains("a2");
         assertThat(sends.confirmed(event("a2", 1, 2))).map(OwedEvent::eventId).contains("a3");
         assertThat(sends.confirmed(event("a3", 1, 3))).isEmpty();
-        assertThat(sends.size()).isZero();
         assertThat(sends.onTheirWay()).isZero();
+    }
+
+    @Test
+    void aConfirmedEventStaysTakenUntilStruckOffSoThatItIsNotReadAsOwedAgain() {
+        sends.take(event("a1", 1, 1));
+        sends.take(event("a2", 1, 2));
+        sends.confirmed(event("a1", 1, 1));
+
+        assertThat(sends.taken()).containsExactlyInAnyOrder("a1", "a2");
+        sends.struckOff(java.util.List.of("a1"));
+        assertThat(sends.taken()).containsExactly("a2");
     }
 
     @Test
@@ -63,6 +73,7 @@ class PerNumberSendsTest {
 
         assertThat(sends.taken()).containsExactlyInAnyOrder("a1", "b1");
         assertThat(sends.confirmed(event("a1", 1, 1))).isEmpty();
+        assertThat(sends.onTheirWay()).isEqualTo(1);
     }
 
     @Test
