@@ -17,11 +17,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class JdbcOutboxReader implements OutboxReader {
 
+    /** Reads through one connection (or pool), strikes off through another (see {@link OutboxReadConnection}). */
+    private final JdbcClient reads;
     private final JdbcClient jdbc;
     private final String workerId;
     private final OutboxSignal written;
 
     public JdbcOutboxReader(JdbcClient jdbc, String workerId, OutboxSignal written) {
+        this(jdbc, jdbc, workerId, written);
+    }
+
+    /**
+     * @param reads where the owed events are read (the relay's own connection on SQLite)
+     * @param jdbc  where they are struck off
+     */
+    public JdbcOutboxReader(JdbcClient reads, JdbcClient jdbc, String workerId, OutboxSignal written) {
+        this.reads = reads;
         this.jdbc = jdbc;
         this.workerId = workerId;
         this.written = written;
@@ -38,7 +49,7 @@ public final class JdbcOutboxReader implements OutboxReader {
      */
     @Override
     public List<OwedEvent> owedExcept(int limit, Set<String> known) {
-        List<OwedEvent> fresh = jdbc.sql("""
+        List<OwedEvent> fresh = reads.sql("""
                         SELECT o.event_id, o.number_id, o.seq, o.action, o.occurred_at, o.correlation_id,
                                o.stored_at, o.lease_holder, l.owner_id AS number_owner
                         FROM outbox o LEFT JOIN number_lease l ON l.number_id = o.number_id
@@ -56,7 +67,7 @@ public final class JdbcOutboxReader implements OutboxReader {
             return fresh;
         }
         Map<String, String> bodies = new HashMap<>();
-        jdbc.sql("SELECT event_id, body FROM outbox WHERE worker_id = :worker AND event_id IN (:ids)")
+        reads.sql("SELECT event_id, body FROM outbox WHERE worker_id = :worker AND event_id IN (:ids)")
                 .param("worker", workerId).param("ids", fresh.stream().map(OwedEvent::eventId).toList())
                 .query(row -> {
                     bodies.put(row.getString("event_id"), row.getString("body"));
@@ -85,7 +96,7 @@ public final class JdbcOutboxReader implements OutboxReader {
 
     @Override
     public long owedCount() {
-        return jdbc.sql("SELECT COUNT(*) FROM outbox WHERE worker_id = ?").param(workerId).query(Long.class).single();
+        return reads.sql("SELECT COUNT(*) FROM outbox WHERE worker_id = ?").param(workerId).query(Long.class).single();
     }
 
     @Override
