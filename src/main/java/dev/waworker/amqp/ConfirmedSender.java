@@ -76,15 +76,6 @@ public class ConfirmedSender implements QueueSender {
         return result;
     }
 
-    @Override
-    public void open() {
-        try {
-            template.execute(channel -> null);
-        } catch (AmqpException e) {
-            log.debug("The publishing connection is not open yet: {}", e.toString());
-        }
-    }
-
     /** Why the broker did not take the message, or {@code null} when it did. */
     private PublishFailedException problem(String queue, CorrelationData correlation, Confirm confirm,
             Throwable failure) {

@@ -76,11 +76,6 @@ public class EventPublisher implements EventSink, AutoCloseable {
         return delivery.minimalCompletionStage();
     }
 
-    /** Opens the broker connection the events go out on (see {@link QueueSender#open}). */
-    void open() {
-        sender.open();
-    }
-
     /**
      * Waits until every event handed over so far is confirmed or given up.
      *

@@ -154,7 +154,6 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private void relay() {
-        publisher.open();
         while (true) {
             if (!running) {
                 sends.letWaitingGo(); // stopping: nothing new goes out, those on their way are settled

@@ -12,11 +12,4 @@ public interface QueueSender {
      *         did not take it
      */
     CompletableFuture<Void> send(String queue, Message message);
-
-    /**
-     * Opens the connection the sends use now rather than at the first send, so that the first events do not wait for
-     * it. A broker away is no error here: the first send tries again.
-     */
-    default void open() {
-    }
 }
