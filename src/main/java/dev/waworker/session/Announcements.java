@@ -23,6 +23,14 @@ final class Announcements {
         this.metrics = metrics;
     }
 
+    /**
+     * Whether events with this action announce what a session shows ({@code qr_generated}, {@code pairing_code}, see
+     * {@link #eventOf}): the only events whose confirm a session waits for.
+     */
+    static boolean announces(String action) {
+        return "qr_generated".equals(action) || "pairing_code".equals(action);
+    }
+
     WorkerEvent eventOf(Fact.Announce announce) {
         EventHeader header = announce.header();
         return switch (announce.shown()) {

@@ -10,4 +10,12 @@ public interface DeliveryNotices {
 
     /** The broker confirmed the event {@code eventId} of number {@code numberId}. Returns at once. */
     void delivered(long numberId, String eventId);
+
+    /**
+     * Whether a session may wait for the confirm of an event with this {@code action}: only those are reported, so
+     * that the other events' confirms cost the session layer nothing.
+     */
+    default boolean awaits(String action) {
+        return true;
+    }
 }

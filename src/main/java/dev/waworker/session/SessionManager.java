@@ -102,6 +102,12 @@ public final class SessionManager implements SessionCommandHandler, DeliveryNoti
         return resyncs.start(requestId, correlationId);
     }
 
+    /** Only the confirms of what a session shows change anything here; the other events' are not queued at all. */
+    @Override
+    public boolean awaits(String action) {
+        return Announcements.announces(action);
+    }
+
     @Override
     public void delivered(long numberId, String eventId) {
         Optional.ofNullable(sessions.get(numberId)).ifPresent(live ->

@@ -3,6 +3,7 @@ package dev.waworker.store;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /** What the relay needs of the outbox: the events owed, in order, and a way to strike off those delivered. */
 public interface OutboxReader {
@@ -12,6 +13,14 @@ public interface OutboxReader {
      * number's lease holder as of now.
      */
     List<OwedEvent> owed(int limit);
+
+    /**
+     * Of the oldest {@code limit} events owed, those not in {@code known}, in the same order: what a relay that has
+     * {@code known} on their way already has yet to send. Only the new events' bodies are read.
+     */
+    default List<OwedEvent> owedExcept(int limit, Set<String> known) {
+        return owed(limit).stream().filter(event -> !known.contains(event.eventId())).toList();
+    }
 
     /** The broker confirmed these events: they are owed no more. */
     void delivered(Collection<String> eventIds);

@@ -27,6 +27,12 @@ public record OwedEvent(String eventId, long numberId, long seq, String action, 
         return leaseHolder.isPresent() && numberOwner.isPresent() && !leaseHolder.equals(numberOwner);
     }
 
+    /** The same event with its body (read apart from its heading, see {@link JdbcOutboxReader#owedExcept}). */
+    OwedEvent withBody(String body) {
+        return new OwedEvent(eventId, numberId, seq, action, occurredAt, correlationId, body, storedAt, leaseHolder,
+                numberOwner);
+    }
+
     @Override
     public String toString() {
         // The body may hold a QR or a pairing code: credentials stay out of logs.

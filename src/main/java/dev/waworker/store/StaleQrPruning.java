@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +49,14 @@ public final class StaleQrPruning implements OutboxReader {
     /** The oldest owed events, the stale QRs among them deleted; empty only when nothing else is owed. */
     @Override
     public List<OwedEvent> owed(int limit) {
+        return owedExcept(limit, Set.of());
+    }
+
+    /** The same, of the events not {@code known}: only those are looked at (their bodies read and parsed). */
+    @Override
+    public List<OwedEvent> owedExcept(int limit, Set<String> known) {
         while (true) {
-            List<OwedEvent> batch = outbox.owed(limit);
+            List<OwedEvent> batch = outbox.owedExcept(limit, known);
             Instant now = clock.instant();
             List<OwedEvent> deliverable = new ArrayList<>(batch.size());
             for (OwedEvent event : batch) {

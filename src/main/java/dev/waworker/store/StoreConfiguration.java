@@ -47,9 +47,23 @@ public class StoreConfiguration {
         OwnerOnlyFiles.file(file, "-wal", "-shm");
         HikariConfig config = new HikariConfig();
         config.setPoolName("worker-db");
-        config.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
+        config.setJdbcUrl(sqliteUrl(file));
         config.setMaximumPoolSize(1);
         return new HikariDataSource(config);
+    }
+
+    static String sqliteUrl(Path file) {
+        return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000";
+    }
+
+    /** The relay's reads of the outbox: a connection of their own on the SQLite file (see the class). */
+    @Bean(destroyMethod = "close")
+    @DependsOnDatabaseInitialization
+    OutboxReadConnection outboxReadConnection(JdbcClient jdbc, WorkerProperties worker,
+            DataSourceProperties dataSource) {
+        boolean embedded = dataSource.getUrl() == null || dataSource.getUrl().isEmpty();
+        return embedded ? OutboxReadConnection.ownOn(worker.dataDir().resolve(SQLITE_FILE).toAbsolutePath())
+                : OutboxReadConnection.sharing(jdbc);
     }
 
     /**
@@ -106,9 +120,10 @@ public class StoreConfiguration {
     /** What the relay reads: this worker's owed events, the QRs nobody can scan any more left out. */
     @Bean
     @DependsOnDatabaseInitialization
-    OutboxReader outboxReader(JdbcClient jdbc, WorkerProperties worker, OutboxSignal outboxSignal, Clock clock,
-            MeterRegistry meters) {
-        return new StaleQrPruning(new JdbcOutboxReader(jdbc, worker.id(), outboxSignal), jdbc, clock, meters);
+    OutboxReader outboxReader(JdbcClient jdbc, OutboxReadConnection reads, WorkerProperties worker,
+            OutboxSignal outboxSignal, Clock clock, MeterRegistry meters) {
+        return new StaleQrPruning(new JdbcOutboxReader(reads.jdbc(), jdbc, worker.id(), outboxSignal), jdbc, clock,
+                meters);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
@@ -72,5 +73,28 @@ class QrTimelineIT extends WorkerTestBase {
 
         List<BackendProbe.Event> again = backend.awaitEvents(602, 9);
         assertThat(again.get(8).json()).containsEntry("action", "qr_generated").containsEntry("qrIndex", 1);
+    }
+
+    /**
+     * The relay pipelines confirms across numbers and sequences each number's events: many numbers at once, each
+     * timeline arrives in its order (QRs numbered upwards, never a swap nor a repeat, then the error). A QR may be
+     * missing: one that expired in the outbox behind a newer one is dropped (a loaded machine, see StaleQrPruning).
+     */
+    @Test
+    void manyNumbersAtOnceEachGetTheirTimelineInItsOrder() {
+        List<Long> numbers = LongStream.rangeClosed(611, 640).boxed().toList();
+        numbers.forEach(number -> backend.sendCommand("create", number, "+221771234" + number));
+
+        numbers.forEach(number -> backend.awaitEvent(number, "error"));
+
+        for (long number : numbers) {
+            List<BackendProbe.Event> events = backend.eventsFor(number);
+            assertThat(events.getLast().action()).as("number %d", number).isEqualTo("error");
+            List<Integer> qrIndexes = events.stream().filter(event -> event.action().equals("qr_generated"))
+                    .map(event -> ((Number) event.get("qrIndex")).intValue()).toList();
+            assertThat(qrIndexes).as("number %d", number).isNotEmpty().isSorted().doesNotHaveDuplicates();
+            assertThat(events).extracting(event -> ((Number) event.get("timestamp")).longValue()).isSorted();
+            assertThat(events).extracting(event -> event.get("eventId")).doesNotHaveDuplicates();
+        }
     }
 }

@@ -70,6 +70,18 @@ class DeliveryNoticesTest {
     }
 
     @Test
+    void onlyTheConfirmsOfWhatASessionShowsAreAwaited() {
+        showQr();
+        String qrAction = written.getLast().events().getFirst().event().action();
+
+        assertThat(manager.awaits(qrAction)).isTrue();
+        assertThat(manager.awaits(new WorkerEvent.PairingCode(new EventHeader(6, "s", START, Optional.empty()),
+                "ABCD-EFGH", START).action())).isTrue();
+        assertThat(manager.awaits("qr_regenerating")).isFalse();
+        assertThat(manager.awaits("status")).isFalse();
+    }
+
+    @Test
     void aConfirmOfAnotherEventLeavesTheQrUnseen() {
         showQr();
         manager.delivered(6, "some-other-event");
