@@ -87,7 +87,15 @@ final class GroupCommit implements AutoCloseable {
             } catch (InterruptedException stop) {
                 break;
             }
-            commit(group);
+            try {
+                commit(group);
+            } catch (Error failure) {
+                // Not a failed write but a broken JVM-level promise (out of memory, a stack overflow in a driver):
+                // the group's steps fail, and the writer keeps serving, since every lane waits on it.
+                log.error("Writing a group of {} steps failed with {}: those steps fail, the next groups are written",
+                        group.size(), failure.toString());
+                group.forEach(pending -> pending.written().completeExceptionally(failure));
+            }
         }
         failQueued();
     }

@@ -132,6 +132,25 @@ class GroupCommitTest {
     }
 
     @Test
+    void anErrorFailsItsGroupAndTheWriterGoesOnWithTheNext() throws Exception {
+        grouping(256, steps -> {
+            if (steps.stream().anyMatch(step -> step.numberId() == 66)) {
+                throw new StackOverflowError("deep in the driver");
+            }
+        });
+        group.submit(step(1));
+        firstGroupStarted.await(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> broken = group.submit(step(66));
+        firstGroupMayEnd.countDown();
+        assertThatThrownBy(() -> broken.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(StackOverflowError.class);
+
+        group.submit(step(67)).get(10, TimeUnit.SECONDS);
+
+        assertThat(groups).containsExactly(List.of(1L), List.of(66L), List.of(67L));
+    }
+
+    @Test
     void closingFailsTheStepsStillQueuedAndRefusesNewOnes() throws Exception {
         grouping(256, steps -> { });
         CompletableFuture<Void> inFlight = group.submit(step(1));
