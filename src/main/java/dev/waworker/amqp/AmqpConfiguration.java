@@ -3,6 +3,7 @@ package dev.waworker.amqp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Declarables;
@@ -90,12 +91,14 @@ class AmqpConfiguration {
     @Bean
     CommandListener commandListener(SessionCommandHandler handler, OutboxJournal events, ConfirmedSender sender,
             RabbitOperations rabbit, WorkerProperties worker, MeterRegistry meters, Clock clock,
-            ObjectProvider<NumberOwnership> ownership) {
+            ObjectProvider<NumberOwnership> ownership, ExecutorService sessionLaneExecutor) {
         // Several workers on a shared database route by the numbers' owners; one alone by the named worker only.
         NumberOwnership shared = ownership.getIfAvailable();
         CommandRouter router = shared != null ? new LeaseRouter(shared)
                 : new QueueRouter(new WorkerQueueDirectory(rabbit, clock), worker);
-        return new CommandListener(handler, events, sender, router, worker, new CommandMetrics(meters), clock);
+        // Routing runs on the lane threads: a claim of a number's lease is a step of that number like any other.
+        return new CommandListener(handler, events, sender, router, worker, new CommandMetrics(meters), clock,
+                sessionLaneExecutor);
     }
 
     @Bean

@@ -7,9 +7,10 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -43,9 +44,10 @@ import io.micrometer.core.instrument.Timer;
  * acknowledgements) and settles each one exactly once:
  *
  * <ul>
- *   <li>a valid command the {@link CommandRouter} keeps here goes to the {@link SessionCommandHandler}, which
- *       queues it on its number's lane; the message is acknowledged when the handler is done with it. The
- *       listener itself never waits for the session layer, so commands keep the order they had on the queue;</li>
+ *   <li>a valid command is routed on its number's routing lane (see below); one the {@link CommandRouter} keeps
+ *       here goes to the {@link SessionCommandHandler}, which queues it on its number's session lane; the message
+ *       is acknowledged when the handler is done with it. Neither the consumer nor the routing lane waits for the
+ *       session layer, so a number's commands keep the order they had on the queue;</li>
  *   <li>a valid command the router sends to another worker (the number's owner, or the worker the backend named)
  *       is forwarded unchanged to that worker's queue, or answered with an {@code UNKNOWN_WORKER} error event
  *       when that worker does not exist;</li>
@@ -59,10 +61,15 @@ import io.micrometer.core.instrument.Timer;
  * A message is never requeued in a loop: when even the dead-letter copy fails, it is handed back once, and a
  * redelivered one is dropped with an ERROR log line.
  *
+ * <p>Routing may ask the database (who owns the number, then a claim of its lease: a few round trips), so it runs
+ * on a lane per number ({@link SerialLanes}, on the worker's bounded lane threads) rather than on the consumer's
+ * one thread: the claims of different numbers overlap, those of one number run in the order the commands came.
+ *
  * <p>A command that fails because of the infrastructure (the database or its disk, the broker: see
  * {@link InfrastructureFailures}) is no bad command: it is never dead-lettered. The listener stops taking commands
  * at once (the intake holds them back until the store is back) and hands that one back to its queue; it comes
- * again, in its place, once commands are taken again.
+ * again, in its place, once commands are taken again. The commands of any number already waiting on a routing lane
+ * behind it go back too, without being routed: none of them overtakes it.
  */
 public class CommandListener implements ChannelAwareMessageListener, AutoCloseable {
 
@@ -86,12 +93,17 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
     private final ExecutorService settling =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().name("command-settler").daemon().factory());
     private final SerialLanes forwardsByNumber = new SerialLanes(settling);
+    private final SerialLanes routingByNumber;
     private final InFlight taken = new InFlight();
     private volatile boolean accepting = true;
+    /** Set when a command failed on the infrastructure, until commands are taken again: see {@link #holdBack}. */
+    private volatile boolean heldBack;
     private volatile Consumer<String> infrastructureFailed = reason -> { };
 
+    /** @param routingThreads where the routing lanes run: the worker's bounded lane threads */
     CommandListener(SessionCommandHandler handler, EventSink events, QueueSender sender, CommandRouter router,
-            WorkerProperties worker, CommandMetrics metrics, Clock clock) {
+            WorkerProperties worker, CommandMetrics metrics, Clock clock, Executor routingThreads) {
+        this.routingByNumber = new SerialLanes(routingThreads);
         this.handler = handler;
         this.events = events;
         this.sender = sender;
@@ -162,6 +174,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
 
     /** Takes commands again after {@link #stopAccepting()} (a stopped worker that is started again). */
     void startAccepting() {
+        heldBack = false;
         accepting = true;
     }
 
@@ -188,11 +201,45 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         settling.shutdown();
     }
 
+    /** Queues the command on its number's routing lane; the consumer goes on with the next message at once. */
     private void route(ParsedCommand parsed, Message message, Delivery delivery, Timer.Sample started) {
         SessionCommand command = parsed.command().withCorrelationId(correlationId(message.getMessageProperties()));
-        try (CommandLogContext.Scope ignored = CommandLogContext.of(worker.id(),
-                OptionalLong.of(command.numberId()), command.phoneNumber()).open()) {
+        CommandLogContext context = CommandLogContext.of(worker.id(), OptionalLong.of(command.numberId()),
+                command.phoneNumber());
+        routingByNumber.run(command.numberId(), () -> {
+            try (CommandLogContext.Scope ignored = context.open()) {
+                routeInTurn(parsed, command, message, delivery, started);
+            }
+        }).exceptionally(failure -> {
+            // Not routed at all (the lane threads are shut down: the worker is stopping) or failed past the step's
+            // own handling: the message goes back to its queue (a no-op when the step settled it already).
+            log.warn("Could not route delivery {} from {}: {}", delivery.deliveryTag(), delivery.queue(),
+                    Failures.describe(failure));
+            delivery.requeue();
+            return null;
+        });
+    }
+
+    /** The command's turn on its number's routing lane. */
+    private void routeInTurn(ParsedCommand parsed, SessionCommand command, Message message, Delivery delivery,
+            Timer.Sample started) {
+        String action = CommandMetrics.action(command.type());
+        if (heldBack) {
+            // An earlier command failed on the infrastructure and went back to its queue: this one follows it
+            // there rather than overtake it (requeued, it comes back after it, and is held like any other).
+            delivery.requeue();
+            metrics.record(started, action, Outcome.HELD_BACK);
+            return;
+        }
+        try {
             routeInContext(parsed, command, message, delivery, started);
+        } catch (RuntimeException e) {
+            if (InfrastructureFailures.isInfrastructure(e)) {
+                holdBack(delivery, started, action, e);
+                return;
+            }
+            log.error("Routing {} for number {} failed", action, command.numberId(), e);
+            fail(message, delivery, started, action, "processing failed: " + Failures.describe(e));
         }
     }
 
@@ -320,6 +367,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         String reason = Failures.describe(failure);
         log.warn("{} from {} could not be made durable ({}): it goes back to its queue until the worker can",
                 action, delivery.queue(), reason);
+        heldBack = true;
         infrastructureFailed.accept(reason);
         delivery.requeue();
         metrics.record(started, action, Outcome.HELD_BACK);

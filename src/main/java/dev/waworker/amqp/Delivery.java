@@ -38,6 +38,11 @@ final class Delivery {
         return redelivered;
     }
 
+    /** The broker's number for it on its channel. */
+    long deliveryTag() {
+        return deliveryTag;
+    }
+
     /** The queue it came from. */
     String queue() {
         return queue;

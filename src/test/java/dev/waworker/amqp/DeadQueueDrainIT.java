@@ -2,19 +2,20 @@ package dev.waworker.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.util.unit.DataSize;
@@ -39,6 +40,10 @@ class DeadQueueDrainIT {
 
     private final String queue = RabbitBroker.uniqueName("dead-worker");
     private final List<Long> handled = new CopyOnWriteArrayList<>();
+    /** The commands handled, in the order they were handled. */
+    private final List<HandledCommand> handledCommands = new CopyOnWriteArrayList<>();
+    /** Several threads, as in the worker: the routing lanes of different numbers run side by side. */
+    private final ExecutorService routingThreads = Executors.newFixedThreadPool(4);
     private DeadQueueDrain drain;
     private CommandListener listener;
 
@@ -48,13 +53,14 @@ class DeadQueueDrainIT {
                 DataSize.ofKilobytes(64)), 1);
         SessionCommandHandler keepsEveryCommand = command -> {
             handled.add(command.numberId());
+            handledCommands.add(new HandledCommand(command.numberId(), command.correlationId().orElseThrow()));
             return CompletableFuture.completedFuture(null);
         };
         EventSink noEvents = event -> CompletableFuture.completedFuture(null);
         listener = new CommandListener(keepsEveryCommand, noEvents,
                 new ConfirmedSender(BROKER.connectionFactory(), Duration.ofSeconds(10)),
                 (numberId, named) -> new Route.Here(), worker, new CommandMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC());
+                Clock.systemUTC(), routingThreads);
         drain = new DeadQueueDrain(new RabbitTemplate(BROKER.connectionFactory()), listener, 3, Duration.ofSeconds(20));
     }
 
@@ -62,22 +68,32 @@ class DeadQueueDrainIT {
     void deleteQueue() {
         BROKER.admin().deleteQueue(queue);
         listener.close();
+        routingThreads.shutdown();
     }
 
     @Test
-    void routesEveryCommandAgainInOrderThenDeletesTheQueue() {
+    void routesEveryCommandAgainInEachNumbersOrderThenDeletesTheQueue() {
         BROKER.admin().declareQueue(new Queue(queue, true, false, false));
-        // On one channel: messages sent on different channels may reach the queue in another order.
+        // On one channel: messages sent on different channels may reach the queue in another order. Commands of
+        // three numbers, interleaved: each number's must be handled in the order they were queued.
         new RabbitTemplate(BROKER.connectionFactory()).invoke(operations -> {
-            for (long number = 1; number <= 10; number++) {
-                operations.send("", queue, command(number));
+            for (int i = 1; i <= 30; i++) {
+                operations.send("", queue, CommandMessages.create(i % 3 + 1, "m" + i));
             }
             return null;
         });
 
-        assertThat(drain.drain(queue, () -> true)).isEqualTo(new DeadQueueDrain.Result.Removed(10));
+        assertThat(drain.drain(queue, () -> true)).isEqualTo(new DeadQueueDrain.Result.Removed(30));
 
-        assertThat(handled).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(handledCommands).hasSize(30);
+        for (long number = 1; number <= 3; number++) {
+            long of = number;
+            List<String> expected = IntStream.rangeClosed(1, 30).filter(i -> i % 3 + 1 == of).mapToObj(i -> "m" + i)
+                    .toList();
+            assertThat(handledCommands.stream().filter(command -> command.numberId() == of)
+                    .map(HandledCommand::messageId).toList())
+                    .as("number %d's commands, in order", number).isEqualTo(expected);
+        }
         assertThat(BROKER.admin().getQueueInfo(queue)).as("deleted").isNull();
     }
 
@@ -113,14 +129,14 @@ class DeadQueueDrainIT {
         assertThat(drain.drain(queue, () -> true)).isEqualTo(new DeadQueueDrain.Result.Gone());
     }
 
+    private record HandledCommand(long numberId, String messageId) {
+    }
+
     private void send(long number) {
         new RabbitTemplate(BROKER.connectionFactory()).send("", queue, command(number));
     }
 
     private static Message command(long number) {
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        return new Message(("{\"action\":\"create\",\"data\":{\"numberId\":" + number
-                + ",\"phoneNumber\":\"+221771234567\"}}").getBytes(StandardCharsets.UTF_8), properties);
+        return CommandMessages.create(number, "only-" + number);
     }
 }
