@@ -3,6 +3,7 @@ package dev.waworker.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,36 +32,26 @@ final class NumberStatusTable {
         this.workerId = workerId;
     }
 
-    /** Records where the number stands now (the last writer wins: the number's owner). */
-    void save(NumberStatus status, Instant now) {
-        jdbc.sql("""
+    /** Records where the numbers stand now (the last writer wins: the number's owner); one number once. */
+    void save(List<NumberStatus> statuses, Instant now) {
+        MultiRowStatement.insert(jdbc, """
                         INSERT INTO number_status (number_id, worker_id, session_id, state, since, pairing_method,
                                                    attempt, qr_index, expires_at, jid, linked_phone_number, code,
-                                                   reason, updated_at)
-                        VALUES (:number, :worker, :session, :state, :since, :method, :attempt, :qrIndex, :expiresAt,
-                                :jid, :linkedPhone, :code, :reason, :now)
+                                                   reason, updated_at)""", 14, """
                         ON CONFLICT (number_id) DO UPDATE SET
                             worker_id = excluded.worker_id, session_id = excluded.session_id,
                             state = excluded.state, since = excluded.since,
                             pairing_method = excluded.pairing_method, attempt = excluded.attempt,
                             qr_index = excluded.qr_index, expires_at = excluded.expires_at, jid = excluded.jid,
                             linked_phone_number = excluded.linked_phone_number, code = excluded.code,
-                            reason = excluded.reason, updated_at = excluded.updated_at""")
-                .param("number", status.numberId())
-                .param("worker", workerId)
-                .param("session", status.sessionId())
-                .param("state", status.state().name())
-                .param("since", status.since().map(Instant::toEpochMilli).orElse(null))
-                .param("method", status.pairingMethod().map(PairingMethod::name).orElse(null))
-                .param("attempt", status.attempt())
-                .param("qrIndex", status.qrIndex())
-                .param("expiresAt", status.expiresAt().map(Instant::toEpochMilli).orElse(null))
-                .param("jid", status.jid().orElse(null))
-                .param("linkedPhone", status.linkedPhoneNumber().orElse(null))
-                .param("code", status.code().map(ErrorCode::name).orElse(null))
-                .param("reason", status.reason().orElse(null))
-                .param("now", now.toEpochMilli())
-                .update();
+                            reason = excluded.reason, updated_at = excluded.updated_at""",
+                statuses, status -> Arrays.asList(status.numberId(), workerId, status.sessionId(),
+                        status.state().name(), status.since().map(Instant::toEpochMilli).orElse(null),
+                        status.pairingMethod().map(PairingMethod::name).orElse(null), status.attempt(),
+                        status.qrIndex(), status.expiresAt().map(Instant::toEpochMilli).orElse(null),
+                        status.jid().orElse(null), status.linkedPhoneNumber().orElse(null),
+                        status.code().map(ErrorCode::name).orElse(null), status.reason().orElse(null),
+                        now.toEpochMilli()));
     }
 
     Optional<NumberStatus> find(long numberId) {

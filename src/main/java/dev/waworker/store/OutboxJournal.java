@@ -2,9 +2,15 @@ package dev.waworker.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -114,20 +120,27 @@ public final class OutboxJournal implements ValidationJournal, EventSink, AutoCl
         Instant now = clock.instant();
         boolean wroteEvents = Boolean.TRUE.equals(transactions.execute(transaction -> {
             List<StepRecord> admitted = leaseHolder.isEmpty() ? steps : fence.admitted(steps);
-            boolean events = false;
+            // Each table's rows of all the steps in one statement (a round trip each, see MultiRowStatement). The
+            // steps are of different numbers, except answers, which change no record: the order between the
+            // tables does not matter, and a number's status written twice keeps the later one, as two upserts would.
+            Map<Long, ValidationRecord> saved = new LinkedHashMap<>();
+            Set<Long> deleted = new LinkedHashSet<>();
+            Map<Long, NumberStatus> standing = new LinkedHashMap<>();
+            List<OwedEvent> rows = new ArrayList<>();
             for (StepRecord step : admitted) {
                 switch (step.change()) {
-                    case StepRecord.Change.Save save -> save(save.validation(), now);
-                    case StepRecord.Change.Delete ignored -> delete(step.numberId());
+                    case StepRecord.Change.Save save -> saved.put(step.numberId(), save.validation());
+                    case StepRecord.Change.Delete ignored -> deleted.add(step.numberId());
                     case StepRecord.Change.Keep ignored -> { }
                 }
-                step.status().ifPresent(status -> statuses.save(status, now));
-                for (StepRecord.Owed owed : step.events()) {
-                    insert(row(step.numberId(), owed, now, leaseHolder));
-                    events = true;
-                }
+                step.status().ifPresent(status -> standing.put(status.numberId(), status));
+                step.events().forEach(owed -> rows.add(row(step.numberId(), owed, now, leaseHolder)));
             }
-            return events;
+            save(List.copyOf(saved.values()), now);
+            delete(List.copyOf(deleted));
+            statuses.save(List.copyOf(standing.values()), now);
+            insert(rows);
+            return !rows.isEmpty();
         }));
         if (wroteEvents) {
             written.raise();
@@ -179,43 +192,38 @@ public final class OutboxJournal implements ValidationJournal, EventSink, AutoCl
         }
     }
 
-    private void save(ValidationRecord validation, Instant now) {
+    private void save(List<ValidationRecord> validations, Instant now) {
         // Portable upsert: SQLite (3.24+) and PostgreSQL both know ON CONFLICT ... DO UPDATE.
-        jdbc.sql("""
+        MultiRowStatement.insert(jdbc, """
                         INSERT INTO validation (worker_id, number_id, phone_number, pairing_method, correlation_id,
-                                                state, attempt, qr_index, started_at, updated_at)
-                        VALUES (:worker, :number, :phone, :method, :correlation, :state, :attempt, :qrIndex,
-                                :startedAt, :now)
+                                                state, attempt, qr_index, started_at, updated_at)""", 10, """
                         ON CONFLICT (worker_id, number_id) DO UPDATE SET
                             phone_number = excluded.phone_number, pairing_method = excluded.pairing_method,
                             correlation_id = excluded.correlation_id, state = excluded.state,
                             attempt = excluded.attempt, qr_index = excluded.qr_index,
-                            started_at = excluded.started_at, updated_at = excluded.updated_at""")
-                .param("worker", workerId)
-                .param("number", validation.numberId())
-                .param("phone", validation.phoneNumber())
-                .param("method", validation.pairingMethod().name())
-                .param("correlation", validation.correlationId().orElse(null))
-                .param("state", validation.state().name())
-                .param("attempt", validation.attempt())
-                .param("qrIndex", validation.qrIndex())
-                .param("startedAt", validation.startedAt().map(Instant::toEpochMilli).orElse(null))
-                .param("now", now.toEpochMilli())
-                .update();
+                            started_at = excluded.started_at, updated_at = excluded.updated_at""",
+                validations, validation -> Arrays.asList(workerId, validation.numberId(), validation.phoneNumber(),
+                        validation.pairingMethod().name(), validation.correlationId().orElse(null),
+                        validation.state().name(), validation.attempt(), validation.qrIndex(),
+                        validation.startedAt().map(Instant::toEpochMilli).orElse(null), now.toEpochMilli()));
     }
 
-    private void delete(long numberId) {
-        jdbc.sql("DELETE FROM validation WHERE worker_id = ? AND number_id = ?").params(workerId, numberId).update();
+    private void delete(List<Long> numberIds) {
+        for (List<Long> chunk : MultiRowStatement.chunks(numberIds, MultiRowStatement.MAX_PARAMETERS)) {
+            List<Object> parameters = new ArrayList<>(chunk.size() + 1);
+            parameters.add(workerId);
+            parameters.addAll(chunk);
+            jdbc.sql("DELETE FROM validation WHERE worker_id = ? AND number_id IN ("
+                    + MultiRowStatement.placeholders(chunk.size()) + ")").params(parameters).update();
+        }
     }
 
-    private void insert(OwedEvent row) {
-        jdbc.sql("""
+    private void insert(List<OwedEvent> rows) {
+        MultiRowStatement.insert(jdbc, """
                         INSERT INTO outbox (event_id, worker_id, seq, number_id, action, occurred_at, correlation_id,
-                                            body, stored_at, lease_holder)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(row.eventId(), workerId, row.seq(), row.numberId(), row.action(),
+                                            body, stored_at, lease_holder)""", 10, "", rows,
+                row -> Arrays.asList(row.eventId(), workerId, row.seq(), row.numberId(), row.action(),
                         row.occurredAt().toEpochMilli(), row.correlationId().orElse(null), row.body(),
-                        row.storedAt().toEpochMilli(), row.leaseHolder().orElse(null))
-                .update();
+                        row.storedAt().toEpochMilli(), row.leaseHolder().orElse(null)));
     }
 }

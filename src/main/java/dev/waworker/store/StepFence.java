@@ -1,9 +1,9 @@
 package dev.waworker.store;
 
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,36 +52,50 @@ public final class StepFence {
 
     /**
      * The steps that may be written, in their order; to be asked in their transaction. The lease rows are checked
-     * (and locked) in number order, so that two transactions locking several of them never wait for each other in a
-     * circle. A step refused leaves the others of its transaction alone.
+     * and locked for all the steps at once (two statements, whatever their number): a round trip per step would make
+     * the journal's writer wait for the database most of its time. A step refused leaves the others of its
+     * transaction alone.
+     *
+     * <p>Two transactions locking several lease rows could wait for each other in a circle; PostgreSQL then ends one
+     * of them (deadlock detected), which the journal takes as a passing failure of the store and writes again
+     * ({@link OutageRetry}). The rows are locked in number order where the database reads them by key, which makes
+     * that rare.
      */
     List<StepRecord> admitted(List<StepRecord> steps) {
-        if (!sharedDatabase) {
+        if (!sharedDatabase || steps.isEmpty()) {
             return steps;
         }
-        Set<Long> refused = steps.stream().sorted(Comparator.comparingLong(StepRecord::numberId))
-                .filter(step -> !admits(step)).map(StepRecord::numberId).collect(Collectors.toSet());
-        return refused.isEmpty() ? steps : steps.stream().filter(step -> !refused.contains(step.numberId())).toList();
+        List<Long> numbers = steps.stream().map(StepRecord::numberId).distinct().sorted().toList();
+        Set<Long> held = new HashSet<>();
+        Set<Long> leased = new HashSet<>();
+        for (List<Long> chunk : MultiRowStatement.chunks(numbers, MultiRowStatement.MAX_PARAMETERS)) {
+            String in = "number_id IN (" + MultiRowStatement.placeholders(chunk.size()) + ")";
+            List<Object> ours = new ArrayList<>(chunk.size() + 1);
+            ours.add(workerId);
+            ours.addAll(chunk);
+            // An update that changes nothing: it locks the rows until the step's transaction ends.
+            held.addAll(jdbc.sql("UPDATE number_lease SET owner_id = owner_id WHERE owner_id = ? AND " + in
+                    + " RETURNING number_id").params(ours).query(Long.class).list());
+            List<Long> others = chunk.stream().filter(number -> !held.contains(number)).toList();
+            if (!others.isEmpty()) {
+                leased.addAll(jdbc.sql("SELECT number_id FROM number_lease WHERE number_id IN ("
+                        + MultiRowStatement.placeholders(others.size()) + ")").params(others).query(Long.class).list());
+            }
+        }
+        // Held by this worker, or by nobody (expired or released and not claimed since): written.
+        List<StepRecord> refused = steps.stream()
+                .filter(step -> !held.contains(step.numberId()) && leased.contains(step.numberId())).toList();
+        refused.forEach(this::logRefusal);
+        return refused.isEmpty() ? steps : steps.stream().filter(step -> !refused.contains(step)).toList();
     }
 
     /**
-     * Whether the step may be written; to be asked in the step's transaction. A step refused is logged and its
-     * events counted as fenced: the number's new owner goes on with the validation from its own record.
+     * A step refused is logged and its events counted as fenced: the number's new owner goes on with the validation
+     * from its own record.
      */
-    private boolean admits(StepRecord step) {
-        if (!sharedDatabase || holdsOrNobodyDoes(step.numberId())) {
-            return true;
-        }
+    private void logRefusal(StepRecord step) {
         fenced.increment(step.events().size());
         log.warn("Not recording a step of number {} ({} event(s)): another worker holds its lease now, this worker "
                 + "lost it", step.numberId(), step.events().size());
-        return false;
-    }
-
-    private boolean holdsOrNobodyDoes(long numberId) {
-        int held = jdbc.sql("UPDATE number_lease SET owner_id = owner_id WHERE number_id = ? AND owner_id = ?")
-                .params(numberId, workerId).update();
-        return held == 1 || jdbc.sql("SELECT COUNT(*) FROM number_lease WHERE number_id = ?").param(numberId)
-                .query(Long.class).single() == 0;
     }
 }
