@@ -52,8 +52,9 @@ public final class StepFence {
 
     /**
      * The steps that may be written, in their order; to be asked in their transaction. The lease rows are checked
-     * and locked for all the steps at once (two statements, whatever their number): a round trip per step would make
-     * the journal's writer wait for the database most of its time. A step refused leaves the others of its
+     * and locked for all the steps at once (one statement, whatever their number, and a second one only when some
+     * lease is not this worker's): a round trip per step would make the journal's writer wait for the database
+     * most of its time. The rows are read by number, their key. A step refused leaves the others of its
      * transaction alone.
      *
      * <p>Two transactions locking several lease rows could wait for each other in a circle; PostgreSQL then ends one
@@ -71,10 +72,10 @@ public final class StepFence {
         for (List<Long> chunk : MultiRowStatement.chunks(numbers, MultiRowStatement.MAX_PARAMETERS)) {
             String in = "number_id IN (" + MultiRowStatement.placeholders(chunk.size()) + ")";
             List<Object> ours = new ArrayList<>(chunk.size() + 1);
-            ours.add(workerId);
             ours.addAll(chunk);
+            ours.add(workerId);
             // An update that changes nothing: it locks the rows until the step's transaction ends.
-            held.addAll(jdbc.sql("UPDATE number_lease SET owner_id = owner_id WHERE owner_id = ? AND " + in
+            held.addAll(jdbc.sql("UPDATE number_lease SET owner_id = owner_id WHERE " + in + " AND owner_id = ?"
                     + " RETURNING number_id").params(ours).query(Long.class).list());
             List<Long> others = chunk.stream().filter(number -> !held.contains(number)).toList();
             if (!others.isEmpty()) {
