@@ -7,7 +7,8 @@ import dev.waworker.whatsapp.StoredDevice;
 
 /**
  * Where the simulated network keeps its linked devices: a file of one worker's own ({@link SimulatedDeviceStore}),
- * or the database several workers share ({@link JdbcDeviceStore}). Called under {@link SimulatedWhatsApp}'s lock.
+ * or the database several workers share ({@link JdbcDeviceStore}). Its reads are safe on any thread; its changes are
+ * made under {@link SimulatedWhatsApp}'s lock.
  */
 interface DeviceStore {
 

@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * temporary file, flushed to disk, then renamed over it), so a crash mid-write leaves the previous version.
  * The file is written before the in-memory view changes: a failed write changes nothing.
  *
- * <p>Not thread-safe: {@link SimulatedWhatsApp} calls it under its own lock.
+ * <p>Reads are safe on any thread: the map is never changed once published, a change publishes a new one. Changes
+ * are not safe to make at once: {@link SimulatedWhatsApp} makes them under its own lock.
  */
 final class SimulatedDeviceStore implements DeviceStore {
 
@@ -37,7 +38,7 @@ final class SimulatedDeviceStore implements DeviceStore {
     private static final JsonMapper JSON = JsonMapper.shared();
 
     private final Path file;
-    private Map<Long, StoredDevice> devicesByNumberId;
+    private volatile Map<Long, StoredDevice> devicesByNumberId;
 
     /** The file's content. A wrapper object rather than a bare array, so that fields can be added later. */
     record Content(List<StoredDevice> devices) {

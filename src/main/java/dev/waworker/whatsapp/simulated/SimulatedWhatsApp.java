@@ -28,7 +28,9 @@ import dev.waworker.whatsapp.StoredDevice;
  * linked device).
  *
  * <p>All state changes happen under this object's lock, and events are queued for the event thread while the lock
- * is held, so that each client receives them in the order they happened. Listeners are never called under the
+ * is held, so that each client receives them in the order they happened. Reading the device store and making a
+ * client's keys happen outside it: with the database several workers share, a read is a round trip, and under the
+ * lock every number's connection would wait for it. Listeners are never called under the
  * lock nor on a caller's thread: the {@code eventThread} must run tasks later, on a thread of its own, in order.
  */
 public final class SimulatedWhatsApp {
@@ -50,6 +52,9 @@ public final class SimulatedWhatsApp {
 
     /** The live connection of each connected client; a client that is not connected has none. */
     private final Map<SimulatedClient, Connection> connections = new HashMap<>();
+
+    /** Counts the changes to the device store made here: a read outside the lock is checked against it. */
+    private volatile long deviceChanges;
 
     /**
      * The pairing code each client asked for last, with the connection it was issued on: it can be entered only
@@ -94,19 +99,21 @@ public final class SimulatedWhatsApp {
         return new SimulatedWhatsApp(store, settings, clock, eventThread);
     }
 
-    synchronized SimulatedClient open(ClientSpec spec, ClientEventListener listener) {
+    /** Not under the lock: the keys come from a {@link SecureRandom}, which is safe to share between threads. */
+    SimulatedClient open(ClientSpec spec, ClientEventListener listener) {
         return new SimulatedClient(spec, CompanionKeys.generate(random), listener, this, eventThread);
     }
 
-    synchronized boolean hasDevice(long numberId) {
+    boolean hasDevice(long numberId) {
         return store.find(numberId).isPresent();
     }
 
-    synchronized List<StoredDevice> storedDevices() {
+    List<StoredDevice> storedDevices() {
         return store.all();
     }
 
     synchronized boolean forget(long numberId) {
+        deviceChanges++;
         return store.remove(numberId).isPresent();
     }
 
@@ -114,11 +121,19 @@ public final class SimulatedWhatsApp {
      * A paired client logs in as its device (another connection of the same device is replaced, as WhatsApp
      * does); an unpaired one gets a fresh batch of QR refs, live from now on.
      */
-    synchronized void connect(SimulatedClient client) {
+    void connect(SimulatedClient client) {
+        long changesBefore = deviceChanges;
+        Optional<StoredDevice> device = store.find(client.spec().numberId());
+        synchronized (this) {
+            // Read again only when a device was linked or removed meanwhile (rare): what the store holds decides.
+            connectLocked(client, deviceChanges == changesBefore ? device : store.find(client.spec().numberId()));
+        }
+    }
+
+    private void connectLocked(SimulatedClient client, Optional<StoredDevice> device) {
         if (connections.containsKey(client)) {
             throw new IllegalStateException("client of number " + client.spec().numberId() + " is already connected");
         }
-        Optional<StoredDevice> device = store.find(client.spec().numberId());
         if (device.isPresent()) {
             replaceOtherConnectionsOf(device.get(), client);
             logIn(client, device.get());
@@ -140,6 +155,7 @@ public final class SimulatedWhatsApp {
     synchronized void logout(SimulatedClient client) {
         connections.remove(client);
         pairingCodes.remove(client);
+        deviceChanges++;
         store.remove(client.spec().numberId());
     }
 
@@ -222,6 +238,7 @@ public final class SimulatedWhatsApp {
             return new ScanOutcome.PhoneMismatch(requested, account);
         }
         StoredDevice device = new StoredDevice(numberId, account, nextDeviceJid(account));
+        deviceChanges++;
         store.put(device);
         log.info("Simulated phone {} linked number {} as {}", account, numberId, device.jid());
         client.emit(new ClientEvent.PairSuccess(device.jid(), account, PHONE_PLATFORM));
@@ -236,6 +253,7 @@ public final class SimulatedWhatsApp {
      * @return the removed device, empty when the number had none
      */
     public synchronized Optional<StoredDevice> removeFromPhone(long numberId) {
+        deviceChanges++;
         Optional<StoredDevice> removed = store.remove(numberId);
         removed.ifPresent(device -> {
             List<SimulatedClient> loggedIn = clientsLoggedInAs(device);
