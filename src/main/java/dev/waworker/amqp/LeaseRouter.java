@@ -5,7 +5,10 @@ import java.util.Optional;
 import dev.waworker.ownership.NumberOwnership;
 import dev.waworker.ownership.Route;
 
-/** Several workers on one database: each command goes to its number's owner (see {@link NumberOwnership#route}). */
+/**
+ * Several workers on one database: each command goes to its number's owner (see {@link NumberOwnership#route}).
+ * Every route reads the number's lease, and claims it when it is this worker's: it never answers at once.
+ */
 final class LeaseRouter implements CommandRouter {
 
     private final NumberOwnership ownership;

@@ -20,14 +20,24 @@ final class QueueRouter implements CommandRouter {
         this.worker = worker;
     }
 
+    /** Only a command naming another worker asks the broker (whether that worker's queue exists). */
+    @Override
+    public boolean answersAtOnce(Optional<String> namedWorker) {
+        return otherWorker(namedWorker).isEmpty();
+    }
+
     @Override
     public Route route(long numberId, Optional<String> namedWorker) {
-        Optional<String> other = namedWorker.filter(id -> !id.equals(worker.id()));
+        Optional<String> other = otherWorker(namedWorker);
         if (other.isEmpty()) {
             return new Route.Here();
         }
         String queue = worker.amqp().workerQueue(other.get());
         return workerQueues.exists(queue) ? new Route.Forward(new Owner(other.get(), queue))
                 : new Route.UnknownWorker(other.get(), "queue " + queue + " does not exist");
+    }
+
+    private Optional<String> otherWorker(Optional<String> namedWorker) {
+        return namedWorker.filter(id -> !id.equals(worker.id()));
     }
 }

@@ -96,6 +96,11 @@ public final class SerialLanes {
         }
     }
 
+    /** Whether the key has no step queued or running. */
+    public boolean idle(long key) {
+        return !lastSteps.containsKey(key);
+    }
+
     /** How many keys have a step queued or running. */
     public int busyLanes() {
         return lastSteps.size();
