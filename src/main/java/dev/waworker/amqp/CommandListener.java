@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -221,11 +222,17 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                 routeInTurn(parsed, command, message, delivery, started);
             }
         }).exceptionally(failure -> {
-            // Not routed at all (the lane threads are shut down: the worker is stopping) or failed past the step's
-            // own handling: the message goes back to its queue (a no-op when the step settled it already).
-            log.warn("Could not route delivery {} from {}: {}", delivery.deliveryTag(), delivery.queue(),
-                    Failures.describe(failure));
-            delivery.requeue();
+            if (Failures.unwrap(failure) instanceof RejectedExecutionException) {
+                // Not routed at all: the lane threads are shut down (the worker is stopping). Back to its queue.
+                log.debug("Not routing delivery {} from {}: the worker is stopping", delivery.deliveryTag(),
+                        delivery.queue());
+                delivery.requeue();
+            } else {
+                // An Error past the step's own handling (a RuntimeException is settled there): the command may be in
+                // the session layer's hands already, so it is not requeued (it would run twice); an unsettled
+                // delivery goes back to its queue when its channel closes.
+                log.error("Routing delivery {} from {} failed", delivery.deliveryTag(), delivery.queue(), failure);
+            }
             return null;
         });
     }
