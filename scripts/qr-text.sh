@@ -13,7 +13,10 @@ jar="${WORKER_JAR:-$WAW_ROOT/target/whatsapp-worker.jar}"
 zxing="$WAW_ROOT/target/qr-text/zxing-core.jar"
 if [ ! -f "$zxing" ] || [ "$jar" -nt "$zxing" ]; then
   mkdir -p "$(dirname "$zxing")"
-  entry="$(unzip -Z1 "$jar" | grep -m1 '^BOOT-INF/lib/core-.*\.jar$')" || die "no ZXing core in $jar"
+  # The listing first, whole: piped into `grep -m1`, unzip could be killed by SIGPIPE once grep has its line, and
+  # with pipefail that failed the lookup now and then (a container test failed so).
+  listing="$(unzip -Z1 "$jar")" || die "cannot list the entries of $jar"
+  entry="$(grep -m1 '^BOOT-INF/lib/core-.*\.jar$' <<<"$listing")" || die "no ZXing core in $jar"
   unzip -p "$jar" "$entry" > "$zxing"
 fi
 exec java -cp "$zxing" "$WAW_ROOT/scripts/QrText.java" "$1"
