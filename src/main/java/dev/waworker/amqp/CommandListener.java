@@ -159,13 +159,22 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
                 case Invalid invalid -> refuse(invalid, message, delivery, started);
             }
         } catch (RuntimeException e) {
-            if (InfrastructureFailures.isInfrastructure(e)) {
-                holdBack(delivery, started, CommandMetrics.UNKNOWN, e);
-                return;
-            }
-            log.error("Processing a command from {} failed", delivery.queue(), e);
-            fail(message, delivery, started, CommandMetrics.UNKNOWN, "processing failed: " + Failures.describe(e));
+            settleFailure(message, delivery, started, CommandMetrics.UNKNOWN, e);
         }
+    }
+
+    /**
+     * A command whose processing or routing threw: held back when the infrastructure failed (see the class
+     * comment), else logged with its stack and dead-lettered.
+     */
+    private void settleFailure(Message message, Delivery delivery, Timer.Sample started, String action,
+            RuntimeException e) {
+        if (InfrastructureFailures.isInfrastructure(e)) {
+            holdBack(delivery, started, action, e);
+            return;
+        }
+        log.error("Processing {} from {} failed", action, delivery.queue(), e);
+        fail(message, delivery, started, action, "processing failed: " + Failures.describe(e));
     }
 
     /** Told why, when a command failed because of the infrastructure: it stops the intake (see the class comment). */
@@ -211,17 +220,16 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         SessionCommand command = parsed.command().withCorrelationId(correlationId(message.getMessageProperties()));
         CommandLogContext context = CommandLogContext.of(worker.id(), OptionalLong.of(command.numberId()),
                 command.phoneNumber());
-        if (router.answersAtOnce(parsed.workerId()) && routingByNumber.idle(command.numberId())) {
+        Runnable turn = () -> {
             try (CommandLogContext.Scope ignored = context.open()) {
                 routeInTurn(parsed, command, message, delivery, started);
             }
+        };
+        if (router.answersAtOnce(parsed.workerId()) && routingByNumber.idle(command.numberId())) {
+            turn.run();
             return;
         }
-        routingByNumber.run(command.numberId(), () -> {
-            try (CommandLogContext.Scope ignored = context.open()) {
-                routeInTurn(parsed, command, message, delivery, started);
-            }
-        }).exceptionally(failure -> {
+        routingByNumber.run(command.numberId(), turn).exceptionally(failure -> {
             if (Failures.unwrap(failure) instanceof RejectedExecutionException) {
                 // Not routed at all: the lane threads are shut down (the worker is stopping). Back to its queue.
                 log.debug("Not routing delivery {} from {}: the worker is stopping", delivery.deliveryTag(),
@@ -251,12 +259,7 @@ public class CommandListener implements ChannelAwareMessageListener, AutoCloseab
         try {
             routeInContext(parsed, command, message, delivery, started);
         } catch (RuntimeException e) {
-            if (InfrastructureFailures.isInfrastructure(e)) {
-                holdBack(delivery, started, action, e);
-                return;
-            }
-            log.error("Routing {} for number {} failed", action, command.numberId(), e);
-            fail(message, delivery, started, action, "processing failed: " + Failures.describe(e));
+            settleFailure(message, delivery, started, action, e);
         }
     }
 

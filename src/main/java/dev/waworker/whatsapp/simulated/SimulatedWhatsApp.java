@@ -113,8 +113,7 @@ public final class SimulatedWhatsApp {
     }
 
     synchronized boolean forget(long numberId) {
-        deviceChanges++;
-        return store.remove(numberId).isPresent();
+        return removeDevice(numberId).isPresent();
     }
 
     /**
@@ -128,6 +127,17 @@ public final class SimulatedWhatsApp {
             // Read again only when a device was linked or removed meanwhile (rare): what the store holds decides.
             connectLocked(client, deviceChanges == changesBefore ? device : store.find(client.spec().numberId()));
         }
+    }
+
+    /** Every change to the device store goes through here or {@link #removeDevice}, under the lock: it is counted. */
+    private void storeDevice(StoredDevice device) {
+        deviceChanges++;
+        store.put(device);
+    }
+
+    private Optional<StoredDevice> removeDevice(long numberId) {
+        deviceChanges++;
+        return store.remove(numberId);
     }
 
     private void connectLocked(SimulatedClient client, Optional<StoredDevice> device) {
@@ -155,8 +165,7 @@ public final class SimulatedWhatsApp {
     synchronized void logout(SimulatedClient client) {
         connections.remove(client);
         pairingCodes.remove(client);
-        deviceChanges++;
-        store.remove(client.spec().numberId());
+        removeDevice(client.spec().numberId());
     }
 
     /**
@@ -238,8 +247,7 @@ public final class SimulatedWhatsApp {
             return new ScanOutcome.PhoneMismatch(requested, account);
         }
         StoredDevice device = new StoredDevice(numberId, account, nextDeviceJid(account));
-        deviceChanges++;
-        store.put(device);
+        storeDevice(device);
         log.info("Simulated phone {} linked number {} as {}", account, numberId, device.jid());
         client.emit(new ClientEvent.PairSuccess(device.jid(), account, PHONE_PLATFORM));
         logIn(client, device);
@@ -253,8 +261,7 @@ public final class SimulatedWhatsApp {
      * @return the removed device, empty when the number had none
      */
     public synchronized Optional<StoredDevice> removeFromPhone(long numberId) {
-        deviceChanges++;
-        Optional<StoredDevice> removed = store.remove(numberId);
+        Optional<StoredDevice> removed = removeDevice(numberId);
         removed.ifPresent(device -> {
             List<SimulatedClient> loggedIn = clientsLoggedInAs(device);
             loggedIn.forEach(client -> {
