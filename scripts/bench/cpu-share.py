@@ -7,7 +7,7 @@ PostgreSQL's processes and RabbitMQ's (beam.smp and its helpers), from /proc/<pi
 the worker was busy (more than half a core), how many cores each group used on average, and their sum: with two
 cores, a sum near 2 means the box is saturated.
 
-    scripts/bench/cpu-share.py -- scripts/bench/sustained.sh postgresql 8000 0 3
+    scripts/bench/cpu-share.py -- bash scripts/bench/sustained.sh postgresql 8000 0 3
 """
 import collections
 import os
